@@ -1,0 +1,126 @@
+/**
+ * Tokens of strace's argument language: what appears between a call's
+ * parentheses, in a result note, and in a signal's siginfo braces.
+ *
+ * The lexer is total: every character lexes to some token (`Other` is the
+ * catch-all), so lexing never fails and any failure is the parser's, with a
+ * position. Order matters: Chevrotain tries patterns in array order, so
+ * longer operators come before their prefixes.
+ */
+import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
+
+/**
+ * `-y`/`-yy` decorations and strace's angle-bracket markers, matched by
+ * brackets rather than "up to the first `>`": `<TCP:[1.2.3.4:5->6.7.8.9:10]>`
+ * contains a `>` inside square brackets, `</dev/null<char 1:3>>` nests,
+ * and a path may hold escaped `\>`.
+ */
+export const matchDecoration: CustomPatternMatcherFunc = (text, offset) => {
+  if (text.charCodeAt(offset) !== 60 /* < */ || text.charCodeAt(offset + 1) === 60) return null;
+  const end = scanDecoration(text, offset);
+  if (end < 0) return null;
+  const m = [text.slice(offset, end)] as unknown as RegExpExecArray;
+  return m;
+};
+
+/**
+ * Index just past the `>` closing the decoration opening at `start`, or -1.
+ * Exported because the envelope scanner needs the same bracket rule to skip
+ * decorations when it looks for the closing parenthesis of a call.
+ */
+export function scanDecoration(text: string, start: number): number {
+  let angle = 0;
+  let square = 0;
+  const n = text.length;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) { i++; continue; }
+    if (c === 91 /* [ */) square++;
+    else if (c === 93 /* ] */) { if (square > 0) square--; }
+    else if (square === 0) {
+      if (c === 60 /* < */) angle++;
+      else if (c === 62 /* > */) {
+        angle--;
+        if (angle === 0) return i + 1;
+      }
+    }
+  }
+  return -1;
+}
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+/** C comment; kept, because `/* 8 vars *\/` and `0x80000 /* O_RDONLY *\/` carry meaning. */
+export const Comment = createToken({ name: 'Comment', pattern: /\/\*(?:[^*]|\*(?!\/))*\*\//, line_breaks: false });
+/** C string with escapes; strace never prints a raw quote or newline inside one. */
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\]|\\[\s\S])*"/ });
+export const Ellipsis = createToken({ name: 'Ellipsis', pattern: /\.\.\./ });
+/** -v stat times of old strace: `st_atime=2018/07/17-16:34:43.967698739`. */
+export const DateTime = createToken({ name: 'DateTime', pattern: /\d{4}\/\d\d\/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d{4})?/ });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?)/ });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_$][A-Za-z0-9_$]*/ });
+export const Decoration = createToken({
+  name: 'Decoration',
+  pattern: matchDecoration,
+  start_chars_hint: ['<'],
+  line_breaks: false,
+});
+export const Arrow = createToken({ name: 'Arrow', pattern: /=>/ });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==|!=|<=|>=/ });
+export const Assign = createToken({ name: 'Assign', pattern: /=/ });
+export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&|\|\|/ });
+export const Shift = createToken({ name: 'Shift', pattern: /<<|>>/ });
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });
+/** Binary arithmetic strace prints in values: 8192*1024, 4*4096+3, a-b never occurs outside decorations. */
+export const ArithOp = createToken({ name: 'ArithOp', pattern: /[*+\/%^]/ });
+export const Amp = createToken({ name: 'Amp', pattern: /&/ });
+export const Tilde = createToken({ name: 'Tilde', pattern: /~/ });
+export const Bang = createToken({ name: 'Bang', pattern: /!/ });
+export const Minus = createToken({ name: 'Minus', pattern: /-/ });
+export const At = createToken({ name: 'At', pattern: /@/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Question = createToken({ name: 'Question', pattern: /\?/ });
+/** Anything else (`:`, `.`, `#`, a stray `<`, a non-ASCII byte): the lexer never fails. */
+export const Other = createToken({ name: 'Other', pattern: /[\x00-\x08\x0b\x0c\x0e-\x1f"#'.:;<>?\\`\x7f-\uffff]/ });
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLit,
+  Ellipsis,
+  DateTime,
+  NumberLit,
+  Identifier,
+  Shift,
+  Decoration,
+  Arrow,
+  EqEq,
+  Assign,
+  AndAnd,
+  Pipe,
+  ArithOp,
+  Amp,
+  Tilde,
+  Bang,
+  Minus,
+  At,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Comma,
+  Question,
+  Other,
+];
+
+export const valueLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: true,
+});

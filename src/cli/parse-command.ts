@@ -1,0 +1,65 @@
+/**
+ * `tracediff parse`: the common event timeline as JSON Lines (streamed,
+ * memory flat) or one JSON array.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { InputError, openTraces } from '../readers/open.js';
+import { UsageError } from './common.js';
+
+export interface ParseCommandOptions {
+  traces: string[];
+  format: 'jsonl' | 'json';
+  out?: string;
+  envelope: boolean;
+  stats: boolean;
+}
+
+export async function parseCommand(o: ParseCommandOptions): Promise<number> {
+  let opened;
+  try {
+    opened = await openTraces(o.traces, { envelope: o.envelope });
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+  const sink: Writable = o.out ? createWriteStream(o.out) : process.stdout;
+  let closed = false;
+  sink.on('error', (err: NodeJS.ErrnoException) => {
+    // A reader that went away (`| head`) is not an error worth a message.
+    if (err.code === 'EPIPE') closed = true;
+    else throw new UsageError(`cannot write ${o.out ?? 'standard output'}: ${err.message}`);
+  });
+  const write = async (s: string) => {
+    if (closed) return;
+    if (!sink.write(s)) await new Promise<void>((res) => { sink.once('drain', res); sink.once('close', res); });
+  };
+  let first = true;
+  if (o.format === 'json') await write('[');
+  try {
+    for await (const batch of opened.events) {
+      if (closed) break;
+      let chunk = '';
+      for (const ev of batch) {
+        if (o.format === 'jsonl') chunk += JSON.stringify(ev) + '\n';
+        else {
+          chunk += (first ? '\n' : ',\n') + JSON.stringify(ev);
+          first = false;
+        }
+      }
+      await write(chunk);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (o.format === 'json') await write(first ? ']\n' : '\n]\n');
+  if (o.out) await new Promise<void>((res) => sink.end(res));
+  if (o.stats) {
+    for (const [file, s] of opened.stats) {
+      const share = s.lines - s.blank > 0 ? ((100 * s.classified) / (s.lines - s.blank)).toFixed(2) : '100.00';
+      process.stderr.write(`${file}: ${s.lines} lines, ${s.classified} classified (${share}% of non-blank), ${s.unparsed} unparsed\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * Input format detection from content, never from the file name
+ * (CONTRACT: "detected from the content"). Today tracediff reads strace
+ * text; captures and tcpdump text are recognised so the message can say
+ * what the file is instead of "not strace".
+ */
+import { gunzipSync } from 'node:zlib';
+import { scanLine } from '../../grammars/strace/envelope.js';
+
+export type Format = 'strace' | 'pcap' | 'pcapng' | 'tcpdump';
+
+export type Detection = { format: Format; gzip: boolean } | { error: string };
+
+/** Kinds of strace line that no other text produces by accident. */
+const STRACE_KINDS = new Set(['call', 'unfinished', 'resumed', 'detached', 'signal', 'exited', 'killed', 'superseded', 'attached', 'detach', 'summary']);
+const TCPDUMP_LINE = /^(?:\d+\s+)?(?:\d{4}-\d\d-\d\d )?[\d:.]+ (?:[\w.]+ +(?:In|Out|M|P|B|\?) +)?(?:IP6?|ARP|ethertype) /;
+
+/** `head` is the first bytes of the file (64 KiB is plenty). */
+export function detectFormat(head: Buffer): Detection {
+  let gzip = false;
+  let buf = head;
+  if (buf.length === 0) return { error: 'is empty' };
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    gzip = true;
+    try {
+      buf = gunzipSync(buf, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a truncated head */ });
+    } catch {
+      return { error: 'is gzip data that cannot be decompressed' };
+    }
+    if (buf.length === 0) return { error: 'is an empty gzip file' };
+  }
+  const magic = buf.length >= 4 ? buf.readUInt32BE(0) : 0;
+  if (magic === 0xa1b2c3d4 || magic === 0xd4c3b2a1 || magic === 0xa1b23c4d || magic === 0x4d3cb2a1) return { format: 'pcap', gzip };
+  if (magic === 0x0a0d0d0a) return { format: 'pcapng', gzip };
+  // Binary: NUL bytes or many control characters in the first block.
+  const sample = buf.subarray(0, 8192);
+  let ctrl = 0;
+  for (const b of sample) if (b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 11)) ctrl++;
+  if (sample.includes(0) && ctrl > 4) return { error: 'is binary data, not a text trace' };
+  if (ctrl > sample.length / 10) return { error: 'is binary data, not a text trace' };
+  const text = buf.toString('utf8');
+  const lines = text.split(/\r?\n/).slice(0, 400);
+  // The last line of a head may be cut off mid-way.
+  if (lines.length > 1 && !text.endsWith('\n')) lines.pop();
+  let nonBlank = 0;
+  let strace = 0;
+  let tcpdump = 0;
+  for (const l of lines) {
+    if (l.trim() === '') continue;
+    nonBlank++;
+    const rec = scanLine(l);
+    if (STRACE_KINDS.has(rec.kind) || (rec.kind === 'bad' && rec.open)) strace++;
+    else if (TCPDUMP_LINE.test(l)) tcpdump++;
+  }
+  if (nonBlank === 0) return { error: 'holds no trace lines (only blank lines)' };
+  // A -c table on its own is strace's too: its header is unlike anything else.
+  if (summaryOnly(lines)) return { format: 'strace', gzip };
+  if (strace > 0 && strace >= tcpdump && (strace * 5 >= nonBlank || strace >= 20)) return { format: 'strace', gzip };
+  if (tcpdump > 0 && tcpdump * 2 >= nonBlank) return { format: 'tcpdump', gzip };
+  const first = lines.find((l) => l.trim() !== '')!.trim();
+  return { error: `does not look like strace output: none of its first ${nonBlank} lines is a syscall, signal or exit line (line 1: "${first.length > 60 ? first.slice(0, 57) + '...' : first}")` };
+}
+
+function summaryOnly(lines: string[]): boolean {
+  const first = lines.find((l) => l.trim() !== '');
+  return first !== undefined && scanLine(first).kind === 'summary';
+}

@@ -1,0 +1,130 @@
+/**
+ * Open what the user named — files, directories of an -ff set, or `-` for
+ * standard input — detect each one's format from its content, and return
+ * one event stream. Every problem becomes an InputError naming the file.
+ */
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { TraceEvent } from '../model/events.js';
+import { detectFormat } from './detect.js';
+import type { ParseStats } from './strace/parser.js';
+import { expandTraceSet, mergeByTime, openText, pidFromName, readStraceStream } from './strace/read.js';
+
+export class InputError extends Error {}
+
+export interface OpenOptions {
+  /** Envelope only: no argument trees, no fd tables. */
+  envelope?: boolean;
+  /** Standard input, for `-` (injectable for tests). */
+  stdin?: Readable;
+}
+
+export interface OpenedTrace {
+  files: string[];
+  events: AsyncGenerator<TraceEvent[]>;
+  /** Per-file line statistics, filled in as each file ends. */
+  stats: Map<string, ParseStats>;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+export async function openTraces(paths: string[], opts: OpenOptions = {}): Promise<OpenedTrace> {
+  const files = paths.includes('-') ? paths : await expandTraceSet(paths).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read ${e.path ?? paths.join(' ')}: ${describeFsError(e)}`);
+  });
+  if (files.length === 0) throw new InputError(`${paths.join(' ')}: no trace files found`);
+  const stats = new Map<string, ParseStats>();
+  const streams: AsyncGenerator<TraceEvent[]>[] = [];
+  const isSet = files.length > 1;
+  for (const file of files) {
+    const { stream, head } = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin) : await fileWithHead(file);
+    const det = detectFormat(head);
+    if ('error' in det) {
+      stream.destroy();
+      throw new InputError(`${file} ${det.error}`);
+    }
+    if (det.format !== 'strace') {
+      stream.destroy();
+      throw new InputError(`${file} is a ${det.format === 'tcpdump' ? 'tcpdump text log' : det.format + ' capture'}; this version of tracediff reads strace logs only`);
+    }
+    const input = det.gzip ? stream.pipe(createGunzip()) : stream;
+    input.on('error', () => undefined);
+    const defaultPid = isSet ? pidFromName(file) : undefined;
+    streams.push(
+      guardStream(
+        readStraceStream(input, { file, args: opts.envelope ? 'none' : 'parse', ...(defaultPid !== undefined ? { defaultPid } : {}) }, (s) => stats.set(file, s)),
+        file,
+        input,
+      ),
+    );
+  }
+  return { files, events: streams.length === 1 ? streams[0]! : mergeByTime(streams), stats };
+}
+
+/** Turn a read or gunzip failure in the middle of a file into an InputError that names it. */
+async function* guardStream(it: AsyncGenerator<TraceEvent[]>, file: string, input: Readable): AsyncGenerator<TraceEvent[]> {
+  try {
+    yield* it;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(`${file}: ${err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' ? 'the gzip data is truncated or corrupt' : describeFsError(err)}`);
+  } finally {
+    input.destroy();
+  }
+}
+
+async function fileWithHead(file: string): Promise<{ stream: Readable; head: Buffer }> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${describeFsError(e as NodeJS.ErrnoException)}`);
+  }
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    const head = buf.subarray(0, bytesRead);
+    return { stream: openText(file), head };
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${describeFsError(e as NodeJS.ErrnoException)}`);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Read enough of stdin to detect its format, then replay it in front of the rest. */
+async function stdinWithHead(stdin: Readable): Promise<{ stream: Readable; head: Buffer }> {
+  const chunks: Buffer[] = [];
+  let len = 0;
+  const it = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let done = false;
+  while (len < HEAD_BYTES) {
+    const r = await it.next();
+    if (r.done) { done = true; break; }
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    chunks.push(b);
+    len += b.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    }
+  }
+  return { stream: Readable.from(replay(), { objectMode: false }), head };
+}
+
+function describeFsError(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'a path component is not a directory';
+    default: return e.message;
+  }
+}

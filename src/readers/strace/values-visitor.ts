@@ -1,0 +1,144 @@
+/**
+ * Semantics for the strace argument grammar: CST → `Value` trees.
+ * The grammar (grammars/strace/values-parser.ts) only recognises; the
+ * meaning of each shape (a field, a changed value, an fd decoration) is
+ * decided here.
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import { parseArgList } from '../../../grammars/strace/values-parser.js';
+import type { Value } from '../../model/values.js';
+import { decodeCString } from './cstring.js';
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+const tok = (c: Children, name: string): IToken | undefined => c[name]?.[0] as IToken | undefined;
+const node = (c: Children, name: string): CstNode | undefined => c[name]?.[0] as CstNode | undefined;
+const nodes = (c: Children, name: string): CstNode[] => (c[name] as CstNode[] | undefined) ?? [];
+
+export interface ArgsResult {
+  args: Value[];
+  error?: string;
+}
+
+/** Parse an argument list text into values; on a grammar error the values are absent and the error says where. */
+export function parseArgs(text: string): ArgsResult {
+  if (text.length === 0) return { args: [] };
+  const p = parseArgList(text);
+  if (p.error || !p.cst) {
+    const e = p.error!;
+    return { args: [], error: `${e.message} at column ${e.offset + 1}` };
+  }
+  return { args: argList(p.cst) };
+}
+
+function argList(n: CstNode): Value[] {
+  return nodes(n.children, 'element').map(element);
+}
+
+function element(n: CstNode): Value {
+  const c = n.children;
+  const lhs = seq(node(c, 'lhs')!);
+  const rhsNode = node(c, 'rhs');
+  const afterNode = node(c, 'after');
+  if (rhsNode) {
+    let value = seq(rhsNode);
+    if (afterNode) value = { type: 'changed', before: value, after: seq(afterNode) };
+    return { type: 'field', name: fieldName(lhs), value };
+  }
+  if (afterNode) return { type: 'changed', before: lhs, after: seq(afterNode) };
+  return lhs;
+}
+
+/** The left side of `=` as one name: `st_mode`, `c_cc[VMIN]`, `msg_name(16)`. */
+function fieldName(v: Value): string {
+  switch (v.type) {
+    case 'name': return v.name;
+    case 'number': return v.text;
+    case 'seq': return v.items.map(fieldName).join('');
+    case 'array': return '[' + v.items.map(fieldName).join(', ') + ']';
+    case 'call': return v.name + '(' + v.args.map(fieldName).join(', ') + ')';
+    case 'text': return v.text;
+    default: return JSON.stringify(v);
+  }
+}
+
+function seq(n: CstNode): Value {
+  const exprs = nodes(n.children, 'expr');
+  if (exprs.length === 1) return expr(exprs[0]!);
+  return { type: 'seq', items: exprs.map(expr) };
+}
+
+function expr(n: CstNode): Value {
+  const c = n.children;
+  const operands = nodes(c, 'unary').map(unary);
+  const ops = (c['op'] as IToken[] | undefined) ?? [];
+  if (ops.length === 0) return operands[0]!;
+  // A run of `|` is a flag set, the commonest case by far: keep it flat.
+  if (ops.every((o) => o.image === '|')) return { type: 'flags', items: operands };
+  // strace's expressions are short and only meant for reading; left-to-right
+  // nesting keeps every operand without pretending to know C precedence.
+  let acc = operands[0]!;
+  for (let i = 0; i < ops.length; i++) acc = { type: 'expr', op: ops[i]!.image, left: acc, right: operands[i + 1]! };
+  return acc;
+}
+
+function unary(n: CstNode): Value {
+  const c = n.children;
+  const v = postfix(node(c, 'postfix')!);
+  const prefix = tok(c, 'prefix');
+  if (!prefix) return v;
+  if (prefix.image === '~' && v.type === 'array') return { ...v, negated: true };
+  return { type: 'expr', op: prefix.image, right: v };
+}
+
+function postfix(n: CstNode): Value {
+  const c = n.children;
+  let v = primary(node(c, 'primary')!);
+  const deco = tok(c, 'Decoration');
+  if (deco) v = { type: 'fd', fd: v, decoration: deco.image.slice(1, -1) };
+  const comment = tok(c, 'Comment');
+  if (comment) v = { type: 'comment', comment: commentText(comment.image), value: v };
+  return v;
+}
+
+function commentText(image: string): string {
+  return image.slice(2, -2).trim();
+}
+
+function primary(n: CstNode): Value {
+  const c = n.children;
+  let t: IToken | undefined;
+  if ((t = tok(c, 'NumberLit'))) return { type: 'number', text: t.image };
+  if ((t = tok(c, 'StringLit'))) return stringValue(t.image, !!c['truncated'], false);
+  if ((t = tok(c, 'abstract'))) return stringValue(t.image, !!c['truncated'], true);
+  if ((t = tok(c, 'Identifier'))) {
+    if (c['callOpen']) return { type: 'call', name: t.image, args: argList(node(c, 'callArgs')!) };
+    return { type: 'name', name: t.image };
+  }
+  let sub: CstNode | undefined;
+  if ((sub = node(c, 'struct'))) return bracketed('struct', sub);
+  if ((sub = node(c, 'array'))) return bracketed('array', sub);
+  if ((sub = node(c, 'group'))) {
+    const items = argList(node(sub.children, 'argList')!);
+    return items.length === 1 ? items[0]! : { type: 'seq', items };
+  }
+  if (tok(c, 'Ellipsis')) return { type: 'ellipsis' };
+  if ((t = tok(c, 'Comment'))) return { type: 'comment', comment: commentText(t.image) };
+  t = tok(c, 'DateTime') ?? tok(c, 'Decoration') ?? tok(c, 'Question') ?? tok(c, 'Other');
+  return { type: 'text', text: t ? t.image : '' };
+}
+
+function bracketed(type: 'struct' | 'array', n: CstNode): Value {
+  const items = argList(node(n.children, 'argList')!);
+  const last = items[items.length - 1];
+  // A trailing `...` means strace abbreviated the rest (without -v, or past -s/--abbrev limits).
+  if (last && last.type === 'ellipsis') return { type, items: items.slice(0, -1), truncated: true };
+  return { type, items };
+}
+
+function stringValue(image: string, truncated: boolean, abstract: boolean): Value {
+  const v: Value = { type: 'string', value: decodeCString(image.slice(1, -1)) };
+  if (truncated) v.truncated = true;
+  if (abstract) v.abstract = true;
+  return v;
+}
