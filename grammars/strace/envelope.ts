@@ -459,6 +459,22 @@ function signal(s: string, i: number, rec: LineRecord): LineRecord {
     rec.name = inner.slice(11).trim();
     return rec;
   }
+  if (inner.startsWith('{')) {
+    // strace 4.7–4.9: `--- {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} (Child exited) ---`
+    const m = /^\{si_signo=(SIG[A-Z0-9_+]+|\d+)/.exec(inner);
+    const close = inner.lastIndexOf('}');
+    if (!m || close < 0) {
+      rec.kind = 'bad';
+      rec.reason = 'malformed signal line';
+      return rec;
+    }
+    rec.name = m[1];
+    rec.argsStart = i + 4;
+    rec.argsEnd = i + 4 + close + 1;
+    const note = inner.slice(close + 1).trim();
+    if (note.startsWith('(') && note.endsWith(')')) rec.notes = [note.slice(1, -1)];
+    return rec;
+  }
   const sp = inner.indexOf(' ');
   rec.name = sp < 0 ? inner : inner.slice(0, sp);
   if (sp >= 0) {

@@ -84,6 +84,8 @@ export interface SyscallEvent extends EventBase {
   /** -i instruction pointer, -n syscall number. */
   ip?: string;
   syscallNumber?: number;
+  /** The traced program's own output that landed inside this call's line (a trace on stderr mixed with stdout). */
+  programOutput?: string;
   /** -k stack frames, innermost first, as printed. */
   stack?: string[];
   /** -e read=/write= hex dump, reassembled into the bytes it shows (hex string). */
@@ -105,6 +107,8 @@ export interface SignalEvent extends EventBase {
   signal: string;
   /** "--- stopped by SIGSTOP ---" (a group-stop), rather than a delivered signal. */
   stopped?: boolean;
+  /** Old strace's description in parentheses: "(Child exited)". */
+  description?: string;
   /** The siginfo text between braces, and its parse. */
   infoText?: string;
   info?: Value;

@@ -60,6 +60,7 @@ interface Partial {
 }
 
 const ANSI_ESCAPE = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
+const INTERLEAVED_OUTPUT = /^([\s\S]*, \d+)([^\d,\s)][\s\S]*)$/;
 const TABLE_ROW = /^\s*(\d+[.,]\d+|\d+)\s/;
 const MAX_JOIN_CHARS = 1 << 20;
 
@@ -135,7 +136,8 @@ export class StraceParser {
     // strace's own "Process N attached" can land in the middle of a call line (stderr traces with -f).
     const msgAt = text.indexOf('strace: Process ', from);
     if (msgAt > from && /^strace: Process \d+ (?:attached|detached)/.test(text.slice(msgAt, msgAt + 48))) {
-      this.record(scanLine(text, msgAt), text, lineNo, joinedLines);
+      // Counted with the call it interrupted, not as a line of its own.
+      this.record(scanLine(text, msgAt), text, lineNo, 0);
       text = text.slice(0, msgAt);
     }
     const rec = scanLine(text, from);
@@ -382,7 +384,21 @@ export class StraceParser {
   /** A call is whole: build its argument tree and let the fd tables see it. */
   private complete(ev: SyscallEvent): void {
     if (!this.parseArgTrees) return;
-    const r = parseArgs(ev.argsText);
+    // An unfinished call shows only the arguments known on entry, up to a trailing comma.
+    const text = ev.unfinished ? ev.argsText.replace(/,\s*$/, '') : ev.argsText;
+    let r = parseArgs(text);
+    if (r.error) {
+      // The program's own output can land right after the byte count strace just printed
+      // (`write(1, "hi\n", 3hi`): set it apart rather than fail the whole argument list.
+      const m = INTERLEAVED_OUTPUT.exec(text);
+      if (m) {
+        const retry = parseArgs(m[1]!);
+        if (!retry.error) {
+          r = retry;
+          ev.programOutput = m[2]!;
+        }
+      }
+    }
     if (r.error) ev.argsError = r.error;
     else ev.args = r.args;
     this.fdTables!.apply(ev, r.error ? undefined : r.args);
@@ -391,6 +407,7 @@ export class StraceParser {
   private signal(rec: LineRecord, text: string, lineNo: number): void {
     const ev: SignalEvent = { kind: 'signal', ...this.base(rec, lineNo), signal: rec.name! };
     if (rec.stopped) ev.stopped = true;
+    if (rec.notes) ev.description = rec.notes.join(' ');
     if (rec.argsStart !== undefined) {
       ev.infoText = text.slice(rec.argsStart, rec.argsEnd);
       if (this.parseArgTrees && ev.infoText.startsWith('{')) {

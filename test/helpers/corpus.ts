@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseStraceText } from '../../src/readers/strace/read.js';
+import type { TraceEvent } from '../../src/model/events.js';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+export const SEEDS = fileURLToPath(new URL('../../../shared/seeds', import.meta.url));
+
+/** Every file under `dir` (recursively) that is a strace text log by the corpus MANIFEST conventions. */
+export function straceFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) {
+        if (n !== 'tcpdump-text-of-public-captures') walk(p);
+        continue;
+      }
+      if (/\.(md|tsv|pcap|pcapng|sh|py|c|gz)$|^LICENSE|tcpdump/.test(n)) continue;
+      out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function parseFile(path: string, opts: { args?: 'parse' | 'none'; defaultPid?: number } = {}) {
+  const text = readFileSync(path, 'utf8');
+  return { text, ...parseStraceText(text, { file: relative(REPO, path), ...opts }) };
+}
+
+export function byKind<K extends TraceEvent['kind']>(events: TraceEvent[], kind: K): Extract<TraceEvent, { kind: K }>[] {
+  return events.filter((e): e is Extract<TraceEvent, { kind: K }> => e.kind === kind);
+}
