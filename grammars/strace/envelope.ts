@@ -23,7 +23,7 @@
  * values-parser.ts. It returns offsets and small strings, never events: the
  * reader in src/ gives them meaning.
  */
-import { scanDecoration } from './tokens.js';
+import { DELETED, scanDecoration } from './tokens.js';
 
 export type RecordKind =
   | 'call'
@@ -106,6 +106,12 @@ export function scanLine(s: string, from = 0): LineRecord {
   // -k frames and -e read= dumps start with a space and a marker; check before prefixes eat the space.
   if (first === 32) {
     if (s.startsWith(' > ', from)) return frame(s, from, rec);
+    // -e read=/write= on vectored I/O: ` * 6 bytes in buffer 0` precedes each buffer's dump.
+    if (s.startsWith(' * ', from) && / \* \d+ bytes in buffer \d+$/.test(s.slice(from))) {
+      rec.kind = 'dump';
+      rec.argsStart = rec.argsEnd = s.length;
+      return rec;
+    }
     if (s.startsWith(' | ', from) && /^ \| [0-9a-f]{5,}  /.test(s.slice(from, from + 16))) {
       rec.kind = 'dump';
       rec.argsStart = from + 3;
@@ -249,10 +255,18 @@ function body(s: string, i: number, rec: LineRecord): LineRecord {
     rec.argsEnd = s.length;
     return rec;
   }
+  if (c === 91 /* [ */ && PERSONALITY.test(s.slice(i))) {
+    // Printed by strace itself (without its "strace:" prefix) when a process changes ABI.
+    rec.kind = 'message';
+    rec.argsStart = i;
+    rec.argsEnd = s.length;
+    return rec;
+  }
   rec.reason = c === 35 /* # */ ? 'a comment added to the log, not strace output' : NOT_STRACE;
   return rec;
 }
 
+const PERSONALITY = /^\[ Process PID=\d+ runs in (?:\d+ bit|x32) mode\. \]$/;
 const NOT_STRACE = 'not strace output (the traced program\'s own output, or text added to the log)';
 
 /** `-c`/`-C` table header (default or `-U` columns) and its rule line. */
@@ -377,6 +391,10 @@ function tail(s: string, i: number, rec: LineRecord): LineRecord {
     if (e > 0) {
       rec.resultDecoration = s.slice(i + 1, e - 1);
       i = e;
+      if (s.startsWith(DELETED, i)) {
+        rec.resultDecoration += ' ' + DELETED;
+        i += DELETED.length;
+      }
     }
   }
   for (let guard = 0; guard < 16 && i < s.length; guard++) {
@@ -406,11 +424,22 @@ function tail(s: string, i: number, rec: LineRecord): LineRecord {
       const close = balancedParen(s, k);
       if (close < 0) { rec.restStart = k; break; }
       const inner = s.slice(k + 1, close);
-      if (inner === 'INJECTED') rec.injected = true;
+      if (inner === 'INJECTED' || inner.startsWith('INJECTED:')) {
+        rec.injected = true;
+        if (inner !== 'INJECTED') (rec.notes ??= []).push(inner);
+      }
       else if (rec.errno === undefined && rec.notes === undefined && /^errno \d+$/.test(inner) && rec.result === '-1') {
         rec.errno = inner;
       } else (rec.notes ??= []).push(inner);
       i = close + 1;
+      continue;
+    }
+    if (c === 47 /* / */ && s.charCodeAt(k + 1) === 42) {
+      // --decode-pids=pidns: `= 2 /* 24172 in strace's PID NS */`
+      const e = s.indexOf('*/', k + 2);
+      if (e < 0) { rec.restStart = k; break; }
+      (rec.notes ??= []).push(s.slice(k, e + 2));
+      i = e + 2;
       continue;
     }
     if (c === 60 /* < */) {

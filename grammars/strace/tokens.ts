@@ -15,10 +15,14 @@ import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } fro
  * contains a `>` inside square brackets, `</dev/null<char 1:3>>` nests,
  * and a path may hold escaped `\>`.
  */
+export const DELETED = '(deleted)';
+
 export const matchDecoration: CustomPatternMatcherFunc = (text, offset) => {
   if (text.charCodeAt(offset) !== 60 /* < */ || text.charCodeAt(offset + 1) === 60) return null;
-  const end = scanDecoration(text, offset);
+  let end = scanDecoration(text, offset);
   if (end < 0) return null;
+  // strace 6 prints an unlinked file's marker after the bracket: `12</tmp/x>(deleted)`.
+  if (text.startsWith(DELETED, end)) end += DELETED.length;
   const m = [text.slice(offset, end)] as unknown as RegExpExecArray;
   return m;
 };

@@ -143,7 +143,7 @@ rec y.strace "-y: fd paths 3</path>, (deleted), pipe:[N], anon_inode:[eventfd], 
     "\$CLEAN strace -y -o y.strace $FDS"
 rec yy.strace "-yy: </dev/null<char 1:3>>, <pid:N> pidfd, anon inodes" \
     "\$CLEAN strace -yy -o yy.strace $FDS"
-rec decode-fds-dev-pidfd.strace "--decode-fds=dev,pidfd: only device numbers and pidfds" \
+rec decode-fds-dev-pidfd.strace "--decode-fds=dev,pidfd: only device fds (path and <char M:N>) and pidfds (<pid:N>) are decorated" \
     "\$CLEAN strace --decode-fds=dev,pidfd -o decode-fds-dev-pidfd.strace $FDS"
 rec x.strace "-x: non-ASCII strings in \\x hex" \
     "\$CLEAN strace -x -o x.strace $FDS"

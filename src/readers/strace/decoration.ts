@@ -22,6 +22,8 @@ export function parseDecoration(text: string): Decoded {
   if (text.startsWith('/')) return pathDecoration(text);
   if (text.startsWith('pipe:[')) return { type: 'pipe', path: text };
   if (text.startsWith('anon_inode:')) return { type: 'anon', path: text };
+  // --decode-fds=pidfd: a pidfd whose process is still there.
+  if (text.startsWith('pid:')) return { type: 'anon', path: text };
   if (text.startsWith('socket:[')) return { type: 'socket', path: text };
   const m = SOCKET_PROTO.exec(text);
   if (m) {

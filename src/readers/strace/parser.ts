@@ -60,6 +60,7 @@ interface Partial {
 }
 
 const ANSI_ESCAPE = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
+const TIPS_TOP = /^ {2}_{30,} {5,}_{4}\s*$/;
 const INTERLEAVED_OUTPUT = /^([\s\S]*, \d+)([^\d,\s)][\s\S]*)$/;
 const TABLE_ROW = /^\s*(\d+[.,]\d+|\d+)\s/;
 const MAX_JOIN_CHARS = 1 << 20;
@@ -129,6 +130,7 @@ export class StraceParser {
   // ---- line dispatch -------------------------------------------------------
 
   private line(text: string, lineNo: number, from: number, joinedLines = 1): void {
+    if (from === 0 && this.tipsBlock(text, lineNo)) return;
     // strace escapes every control byte it prints, so a raw terminal escape is the program's own
     // output (progress lines, colours) mixed into the trace; its brackets must not unbalance the call.
     if (text.indexOf('\x1b') >= 0) text = text.replace(ANSI_ESCAPE, '');
@@ -308,6 +310,12 @@ export class StraceParser {
     const name = rec.name!;
     let key = pendingKey(pid, name);
     let p = this.pending.get(key);
+    if (!p && pid !== undefined && this.pending.has(pendingKey(undefined, name))) {
+      // With -f to stderr, strace adds `[pid N]` only once a second process exists: the call
+      // started unprefixed may resume prefixed.
+      key = pendingKey(undefined, name);
+      p = this.pending.get(key);
+    }
     if (!p && (name === 'execve' || name === 'execveat')) {
       // A non-leader thread's execve resumes under the leader's pid once the old threads are gone.
       for (const [k, q] of this.pending) if (q.ev.name === name) { key = k; p = q; }
@@ -326,7 +334,8 @@ export class StraceParser {
       return;
     }
     if (!p) {
-      const ev: SyscallEvent = { kind: 'syscall', ...this.base(rec, lineNo), name, argsText: tailArgs, resumedWithoutStart: true };
+      // Only the second half is known; its leading comma belonged to arguments we never saw.
+      const ev: SyscallEvent = { kind: 'syscall', ...this.base(rec, lineNo), name, argsText: tailArgs.replace(/^\s*,\s*/, ''), resumedWithoutStart: true };
       this.prefixExtras(rec, ev);
       this.tail(rec, ev);
       this.lastSyscall = ev;
@@ -434,6 +443,28 @@ export class StraceParser {
       this.finishUnresumed(p);
     }
     this.emit(ev);
+  }
+
+  // ---- --tips -----------------------------------------------------------------
+
+  private inTips = false;
+
+  /** `strace --tips` ends the trace with a tip in a box beside ASCII art: strace's text, not the program's. */
+  private tipsBlock(text: string, lineNo: number): boolean {
+    if (!this.inTips) {
+      if (!TIPS_TOP.test(text)) return false;
+      this.inTips = true;
+    } else {
+      const rec = scanLine(text);
+      if (rec.kind !== 'bad' && rec.kind !== 'blank' && rec.kind !== 'frame' && rec.kind !== 'dump') {
+        this.inTips = false;
+        return false;
+      }
+    }
+    this.stats.classified++;
+    this.stats.byKind['tips'] = (this.stats.byKind['tips'] ?? 0) + 1;
+    this.emit({ kind: 'message', file: this.file, line: lineNo, text });
+    return true;
   }
 
   // ---- -c / -C tables --------------------------------------------------------

@@ -6,6 +6,7 @@
  */
 import type { CstNode, IToken } from 'chevrotain';
 import { parseArgList } from '../../../grammars/strace/values-parser.js';
+import { DELETED } from '../../../grammars/strace/tokens.js';
 import type { Value } from '../../model/values.js';
 import { decodeCString } from './cstring.js';
 
@@ -95,10 +96,16 @@ function postfix(n: CstNode): Value {
   const c = n.children;
   let v = primary(node(c, 'primary')!);
   const deco = tok(c, 'Decoration');
-  if (deco) v = { type: 'fd', fd: v, decoration: deco.image.slice(1, -1) };
+  if (deco) v = { type: 'fd', fd: v, decoration: decorationText(deco.image) };
   const comment = tok(c, 'Comment');
   if (comment) v = { type: 'comment', comment: commentText(comment.image), value: v };
   return v;
+}
+
+/** `<…>` → its inside; the trailing `(deleted)` strace 6 puts after the bracket joins the inside, as older versions printed it. */
+export function decorationText(image: string): string {
+  if (image.endsWith('>' + DELETED)) return image.slice(1, -1 - DELETED.length) + ' ' + DELETED;
+  return image.slice(1, -1);
 }
 
 function commentText(image: string): string {
