@@ -53,10 +53,30 @@ export function scanDecoration(text: string, start: number): number {
 }
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+/**
+ * Strings and comments are matched by loops, not regular expressions: a
+ * backtracking regex on a 20 MB `write()` buffer exhausts the stack.
+ */
+const matchString: CustomPatternMatcherFunc = (text, offset) => {
+  if (text.charCodeAt(offset) !== 34) return null;
+  for (let i = offset + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 34) return [text.slice(offset, i + 1)] as unknown as RegExpExecArray;
+  }
+  return null;
+};
+
+const matchComment: CustomPatternMatcherFunc = (text, offset) => {
+  if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return null;
+  const end = text.indexOf('*/', offset + 2);
+  return end < 0 ? null : ([text.slice(offset, end + 2)] as unknown as RegExpExecArray);
+};
+
 /** C comment; kept, because `/* 8 vars *\/` and `0x80000 /* O_RDONLY *\/` carry meaning. */
-export const Comment = createToken({ name: 'Comment', pattern: /\/\*(?:[^*]|\*(?!\/))*\*\//, line_breaks: false });
-/** C string with escapes; strace never prints a raw quote or newline inside one. */
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\]|\\[\s\S])*"/ });
+export const Comment = createToken({ name: 'Comment', pattern: matchComment, start_chars_hint: ['/'], line_breaks: false });
+/** C string with escapes; strace never prints a raw quote inside one (a copy-pasted log may hold a raw newline). */
+export const StringLit = createToken({ name: 'StringLit', pattern: matchString, start_chars_hint: ['"'], line_breaks: true });
 export const Ellipsis = createToken({ name: 'Ellipsis', pattern: /\.\.\./ });
 /** -v stat times of old strace: `st_atime=2018/07/17-16:34:43.967698739`. */
 export const DateTime = createToken({ name: 'DateTime', pattern: /\d{4}\/\d\d\/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d{4})?/ });

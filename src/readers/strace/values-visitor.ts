@@ -24,12 +24,38 @@ export interface ArgsResult {
 /** Parse an argument list text into values; on a grammar error the values are absent and the error says where. */
 export function parseArgs(text: string): ArgsResult {
   if (text.length === 0) return { args: [] };
-  const p = parseArgList(text);
-  if (p.error || !p.cst) {
-    const e = p.error!;
-    return { args: [], error: `${e.message} at column ${e.offset + 1}` };
+  // The grammar is recursive: refuse absurd nesting up front rather than exhaust the stack.
+  const depth = nestingDepth(text);
+  if (depth > MAX_DEPTH) return { args: [], error: `arguments nested ${depth} levels deep (limit ${MAX_DEPTH}); kept as text` };
+  try {
+    const p = parseArgList(text);
+    if (p.error || !p.cst) {
+      const e = p.error!;
+      return { args: [], error: `${e.message} at column ${e.offset + 1}` };
+    }
+    return { args: argList(p.cst) };
+  } catch (e) {
+    // Last resort for inputs the depth check cannot foresee: the event survives with its text.
+    if (e instanceof RangeError) return { args: [], error: `arguments too complex to parse (${e.message}); kept as text` };
+    throw e;
   }
-  return { args: argList(p.cst) };
+}
+
+/** Real strace output nests a handful of levels (netlink messages reach about a dozen). */
+export const MAX_DEPTH = 256;
+
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 41 || c === 93 || c === 125) depth--;
+  }
+  return max;
 }
 
 function argList(n: CstNode): Value[] {
