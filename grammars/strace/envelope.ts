@@ -179,10 +179,12 @@ function prefixes(s: string, i: number, rec: LineRecord): number {
       const after = s.charCodeAt(k);
       if (after === 58 /* : */ && rec.timeText === undefined) {
         // HH:MM:SS[.frac]
-        const m = /^\d\d:\d\d:\d\d(?:\.\d+)?/.exec(s.slice(i, i + 24));
-        if (!m) return i;
-        rec.timeText = m[0];
-        i += m[0].length;
+        if (k !== i + 2 || !isDigit(s.charCodeAt(i + 3)) || !isDigit(s.charCodeAt(i + 4)) || s.charCodeAt(i + 5) !== 58
+          || !isDigit(s.charCodeAt(i + 6)) || !isDigit(s.charCodeAt(i + 7))) return i;
+        let e = i + 8;
+        if (s.charCodeAt(e) === 46 /* . */) e = readInt(s, e + 1);
+        rec.timeText = s.slice(i, e);
+        i = e;
         continue;
       }
       if (after === 46 /* . */) {
@@ -284,7 +286,8 @@ function callRest(s: string, argsStart: number, rec: LineRecord): LineRecord {
  */
 function argsAndTail(s: string, start: number, rec: LineRecord, mode: 'call' | 'resumed'): LineRecord {
   rec.argsStart = start;
-  const close = findArgsEnd(s, start);
+  const fast = fastClose(s, start);
+  const close = fast >= 0 ? { kind: 'close' as const, at: fast } : findArgsEnd(s, start);
   if (close.kind === 'unfinished' || close.kind === 'detached') {
     rec.argsEnd = close.at;
     if (mode === 'resumed') {
@@ -302,6 +305,28 @@ function argsAndTail(s: string, start: number, rec: LineRecord, mode: 'call' | '
   }
   rec.argsEnd = close.at;
   return tail(s, close.at + 1, rec);
+}
+
+/**
+ * The common case without a character-by-character walk: the call's closing
+ * parenthesis is the last `)` before the only ` = ` of the line. It is trusted only if the quotes
+ * before it balance (else a string holding ") = " could fool it); any doubt
+ * returns -1 and the full scan decides.
+ */
+function fastClose(s: string, start: number): number {
+  const eq = s.lastIndexOf(' = ');
+  // A second ` = ` (two records glued on one line, or one inside a string) needs the full scan.
+  if (eq < start || s.indexOf(' = ', start) !== eq) return -1;
+  let k = eq - 1;
+  while (k > start && s.charCodeAt(k) === 32) k--;
+  if (s.charCodeAt(k) !== 41 /* ) */) return -1;
+  let inString = false;
+  for (let q = s.indexOf('"', start); q >= 0 && q < k; q = s.indexOf('"', q + 1)) {
+    let bs = 0;
+    while (s.charCodeAt(q - 1 - bs) === 92) bs++;
+    if ((bs & 1) === 0) inString = !inString;
+  }
+  return inString ? -1 : k;
 }
 
 type ArgsEnd = { kind: 'close' | 'unfinished' | 'detached' | 'open'; at: number };
@@ -443,13 +468,16 @@ function tail(s: string, i: number, rec: LineRecord): LineRecord {
       continue;
     }
     if (c === 60 /* < */) {
-      const e = s.indexOf('>', k);
-      const inner = e > 0 ? s.slice(k + 1, e) : '';
-      if (/^\d+(?:\.\d+)?$/.test(inner)) {
-        rec.durationText = inner;
-        i = e + 1;
+      // -T: <0.000123>
+      let d = readInt(s, k + 1);
+      if (d > k + 1 && s.charCodeAt(d) === 46) d = readInt(s, d + 1);
+      if (d > k + 1 && s.charCodeAt(d) === 62 /* > */) {
+        rec.durationText = s.slice(k + 1, d);
+        i = d + 1;
         continue;
       }
+      const e = s.indexOf('>', k);
+      const inner = e > 0 ? s.slice(k + 1, e) : '';
       if (inner === 'unavailable') {
         (rec.notes ??= []).push('<unavailable>');
         i = e + 1;

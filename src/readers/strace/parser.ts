@@ -130,22 +130,30 @@ export class StraceParser {
   // ---- line dispatch -------------------------------------------------------
 
   private line(text: string, lineNo: number, from: number, joinedLines = 1): void {
-    if (from === 0 && this.tipsBlock(text, lineNo)) return;
-    // strace escapes every control byte it prints, so a raw terminal escape is the program's own
-    // output (progress lines, colours) mixed into the trace; its brackets must not unbalance the call.
-    if (text.indexOf('\x1b') >= 0) text = text.replace(ANSI_ESCAPE, '');
+    if (from === 0 && (this.inTips || text.charCodeAt(2) === 95 /* _ */) && this.tipsBlock(text, lineNo)) return;
     if (this.summaryColumns && from === 0 && this.tableRow(text, lineNo)) return;
-    // strace's own "Process N attached" can land in the middle of a call line (stderr traces with -f).
-    const msgAt = text.indexOf('strace: Process ', from);
-    if (msgAt > from && /^strace: Process \d+ (?:attached|detached)/.test(text.slice(msgAt, msgAt + 48))) {
-      // Counted with the call it interrupted, not as a line of its own.
-      this.record(scanLine(text, msgAt), text, lineNo, 0);
-      text = text.slice(0, msgAt);
-    }
-    const rec = scanLine(text, from);
+    let rec = scanLine(text, from);
     if (rec.kind === 'bad' && rec.open) {
-      this.partial = { text, line: lineNo, lines: joinedLines };
-      return;
+      // Repairs, only for lines that do not close (so they cost nothing on the hot path).
+      let repaired = text;
+      // strace escapes every control byte it prints, so a raw terminal escape is the program's own
+      // output (progress lines, colours) mixed into the trace; its brackets must not unbalance the call.
+      if (repaired.indexOf('\x1b') >= 0) repaired = repaired.replace(ANSI_ESCAPE, '');
+      // strace's own "Process N attached" can land in the middle of a call line (stderr traces with -f).
+      const msgAt = repaired.indexOf('strace: Process ', from);
+      if (msgAt > from && /^strace: Process \d+ (?:attached|detached)/.test(repaired.slice(msgAt, msgAt + 48))) {
+        // Counted with the call it interrupted, not as a line of its own.
+        this.record(scanLine(repaired, msgAt), repaired, lineNo, 0);
+        repaired = repaired.slice(0, msgAt);
+      }
+      if (repaired !== text) {
+        text = repaired;
+        rec = scanLine(text, from);
+      }
+      if (rec.kind === 'bad' && rec.open) {
+        this.partial = { text, line: lineNo, lines: joinedLines };
+        return;
+      }
     }
     this.record(rec, text, lineNo, joinedLines);
   }
@@ -204,10 +212,10 @@ export class StraceParser {
         this.exit(rec, lineNo);
         break;
       case 'attached':
-        this.emit({ kind: 'attach', ...this.base(rec, lineNo), ...(rec.num !== undefined ? { threads: rec.num } : {}) });
+        this.emit({ ...this.base(rec, lineNo, 'attach'), ...(rec.num !== undefined ? { threads: rec.num } : {}) });
         break;
       case 'detach':
-        this.emit({ kind: 'detach', ...this.base(rec, lineNo) });
+        this.emit({ ...this.base(rec, lineNo, 'detach') });
         break;
       case 'frame':
         if (!this.lastSyscall) {
@@ -227,7 +235,7 @@ export class StraceParser {
         this.summaryHeader(text);
         break;
       case 'message':
-        this.emit({ kind: 'message', ...this.base(rec, lineNo), text: text.slice(rec.argsStart!, rec.argsEnd!) });
+        this.emit({ ...this.base(rec, lineNo, 'message'), text: text.slice(rec.argsStart!, rec.argsEnd!) });
         break;
     }
     this.stats.classified += nLines;
@@ -246,8 +254,9 @@ export class StraceParser {
 
   // ---- records → events ----------------------------------------------------
 
-  private base(rec: LineRecord, lineNo: number): { file: string; line: number; pid?: number; time?: number; timeText?: string; comm?: string } {
-    const b: { file: string; line: number; pid?: number; time?: number; timeText?: string; comm?: string } = { file: this.file, line: lineNo };
+  private base<K extends TraceEvent['kind']>(rec: LineRecord, lineNo: number, kind: K): { kind: K; file: string; line: number; pid?: number; time?: number; timeText?: string; comm?: string } {
+    // `kind` first, so every event serialises with it leading.
+    const b: { kind: K; file: string; line: number; pid?: number; time?: number; timeText?: string; comm?: string } = { kind, file: this.file, line: lineNo };
     const pid = rec.pid ?? this.defaultPid;
     if (pid !== undefined) b.pid = pid;
     if (rec.comm !== undefined) b.comm = rec.comm;
@@ -262,9 +271,18 @@ export class StraceParser {
   }
 
   /** Seconds from a printed timestamp; wall-clock times carry the day across midnight. */
+  private lastHms = '';
+  private lastHmsSecs = 0;
+
   private clock(t: string): number {
     if (t.charCodeAt(2) === 58 /* : */) {
-      const secs = Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60 + Number(t.slice(6));
+      // Consecutive lines mostly share their HH:MM:SS; only the fraction needs converting.
+      const hms = t.slice(0, 8);
+      if (hms !== this.lastHms) {
+        this.lastHms = hms;
+        this.lastHmsSecs = Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60 + Number(t.slice(6, 8));
+      }
+      const secs = t.length > 9 ? this.lastHmsSecs + Number(t.slice(8)) : this.lastHmsSecs;
       // Going back by more than half a day means the clock passed midnight, not that time ran backwards.
       if (this.lastClock >= 0 && secs + this.dayOffset < this.lastClock - 43200) this.dayOffset += 86400;
       const v = secs + this.dayOffset;
@@ -275,7 +293,9 @@ export class StraceParser {
   }
 
   private call(rec: LineRecord, text: string, lineNo: number, endLine: number | undefined): void {
-    const ev: SyscallEvent = { kind: 'syscall', ...this.base(rec, lineNo), name: rec.name!, argsText: text.slice(rec.argsStart!, rec.argsEnd!) };
+    const ev = this.base(rec, lineNo, 'syscall') as SyscallEvent;
+    ev.name = rec.name!;
+    ev.argsText = text.slice(rec.argsStart!, rec.argsEnd!);
     if (endLine !== undefined && endLine !== lineNo) ev.endLine = endLine;
     this.prefixExtras(rec, ev);
     this.lastSyscall = ev;
@@ -335,7 +355,7 @@ export class StraceParser {
     }
     if (!p) {
       // Only the second half is known; its leading comma belonged to arguments we never saw.
-      const ev: SyscallEvent = { kind: 'syscall', ...this.base(rec, lineNo), name, argsText: tailArgs.replace(/^\s*,\s*/, ''), resumedWithoutStart: true };
+      const ev: SyscallEvent = { ...this.base(rec, lineNo, 'syscall'), name, argsText: tailArgs.replace(/^\s*,\s*/, ''), resumedWithoutStart: true };
       this.prefixExtras(rec, ev);
       this.tail(rec, ev);
       this.lastSyscall = ev;
@@ -414,7 +434,7 @@ export class StraceParser {
   }
 
   private signal(rec: LineRecord, text: string, lineNo: number): void {
-    const ev: SignalEvent = { kind: 'signal', ...this.base(rec, lineNo), signal: rec.name! };
+    const ev: SignalEvent = { ...this.base(rec, lineNo, 'signal'), signal: rec.name! };
     if (rec.stopped) ev.stopped = true;
     if (rec.notes) ev.description = rec.notes.join(' ');
     if (rec.argsStart !== undefined) {
@@ -428,7 +448,7 @@ export class StraceParser {
   }
 
   private exit(rec: LineRecord, lineNo: number): void {
-    const ev: ExitEvent = { kind: 'exit', ...this.base(rec, lineNo) };
+    const ev: ExitEvent = { ...this.base(rec, lineNo, 'exit') };
     if (rec.kind === 'exited') ev.code = rec.num;
     else if (rec.kind === 'killed') {
       ev.signal = rec.name;
