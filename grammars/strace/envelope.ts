@@ -73,6 +73,8 @@ export interface LineRecord {
   reason?: string;
   /** call: the argument list is still open at the end of the line. */
   open?: boolean;
+  /** call/resumed: `<unfinished ...>) = ?` — the task died inside the call. */
+  interrupted?: boolean;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -197,6 +199,12 @@ function prefixes(s: string, i: number, rec: LineRecord): number {
         i = k2;
         continue;
       }
+      if (rec.timeText === undefined && k - i >= 9 && after === 32) {
+        // --absolute-timestamps=unix,s: whole epoch seconds; no pid has nine digits (pid_max ≤ 2^22).
+        rec.timeText = s.slice(i, k);
+        i = k;
+        continue;
+      }
       if (rec.pid === undefined && rec.timeText === undefined && (after === 32 || after === 60 /* < */)) {
         // `1234 ` (-f -o file) or `1234<comm> ` (-Y); a bare number then a space.
         let j = k;
@@ -304,8 +312,17 @@ function argsAndTail(s: string, start: number, rec: LineRecord, mode: 'call' | '
     return rec;
   }
   rec.argsEnd = close.at;
+  // `<... foo resumed> <unfinished ...>) = ?` and, with -e status=unfinished, `foo(a,  <unfinished ...>) = ?`:
+  // the task died inside the call; the marker is not an argument.
+  const marker = s.lastIndexOf(UNFINISHED, close.at);
+  if (marker >= start && s.slice(marker + UNFINISHED.length, close.at).trim() === '') {
+    rec.argsEnd = trimBack(s, start, marker);
+    rec.interrupted = true;
+  }
   return tail(s, close.at + 1, rec);
 }
+
+const UNFINISHED = '<unfinished ...>';
 
 /**
  * The common case without a character-by-character walk: the call's closing
@@ -534,6 +551,9 @@ function signal(s: string, i: number, rec: LineRecord): LineRecord {
   }
   const sp = inner.indexOf(' ');
   rec.name = sp < 0 ? inner : inner.slice(0, sp);
+  // strace 4.x: `--- SIGCHLD (Child exited) @ 0 (0) ---`
+  const old = sp >= 0 ? /^\(([^)]*)\) @ /.exec(inner.slice(sp + 1)) : null;
+  if (old) rec.notes = [old[1]!];
   if (sp >= 0) {
     rec.argsStart = i + 4 + sp + 1;
     rec.argsEnd = end;

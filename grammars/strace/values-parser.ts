@@ -5,14 +5,16 @@
  * `Value`s lives in src/readers/strace/values-visitor.ts.
  *
  *   argList  := (element (',' element)*)?
- *   element  := seq ('=' seq)? ('=>' seq)?          name=value, [0] => [3], msg_namelen=128 => 16
- *   seq      := expr+                               {B38400 opost isig}, c_cc[VMIN], [INT QUIT]
- *   expr     := unary (binop unary)*               A|B, WIFEXITED(s) && WEXITSTATUS(s) == 3, 8192*1024
- *   unary    := ('~' | '!' | '&' | '-')? postfix    ~[KILL], &sin6_addr
- *   postfix  := primary Decoration? Comment?        3</etc/passwd>, 0x80000 /* O_RDONLY *\/
- *   primary  := Number | String '...'? | '@' String '...'? | Ident ('(' argList ')')?
+ *   element  := term ('=' term)? ('=>' term)?         name=value, [0] => [3], msg_namelen=128 => 16
+ *   term     := operand (binop? operand)*             A|B, x && y == 3, 8192*1024; juxtaposed words:
+ *                                                     {B38400 opost isig}, c_cc[VMIN], [INT QUIT]
+ *   operand  := ('~' | '!' | '&' | '-')? atom Decoration? Comment?
+ *   atom     := Number | String '...'? | '@' String '...'? | Ident ('(' argList ')')?
  *             | '{' argList '}' | '[' argList ']' | '(' argList ')'
  *             | '...' | Comment | DateTime | Decoration | '?' | Other
+ *
+ * The rules are few and flat on purpose: every rule invocation builds a CST
+ * node, and a leaf value sits under four of them rather than seven.
  */
 import { CstParser, type CstNode } from 'chevrotain';
 import * as T from './tokens.js';
@@ -39,36 +41,34 @@ export class StraceValuesParser extends CstParser {
   });
 
   public element = this.RULE('element', () => {
-    this.SUBRULE(this.seq, { LABEL: 'lhs' });
+    this.SUBRULE(this.term, { LABEL: 'lhs' });
     this.OPTION(() => {
       this.CONSUME(T.Assign);
-      this.SUBRULE2(this.seq, { LABEL: 'rhs' });
+      this.SUBRULE2(this.term, { LABEL: 'rhs' });
     });
     this.OPTION2(() => {
       this.CONSUME(T.Arrow);
-      this.SUBRULE3(this.seq, { LABEL: 'after' });
+      this.SUBRULE3(this.term, { LABEL: 'after' });
     });
   });
 
-  public seq = this.RULE('seq', () => {
-    this.AT_LEAST_ONE(() => this.SUBRULE(this.expr));
-  });
-
-  public expr = this.RULE('expr', () => {
-    this.SUBRULE(this.unary);
+  public term = this.RULE('term', () => {
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Pipe, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.AndAnd, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.Shift, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.ArithOp, { LABEL: 'op' }) },
-      ]);
-      this.SUBRULE2(this.unary);
+      this.OPTION(() => {
+        this.OR([
+          { ALT: () => this.CONSUME(T.Pipe, { LABEL: 'op' }) },
+          { ALT: () => this.CONSUME(T.AndAnd, { LABEL: 'op' }) },
+          { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'op' }) },
+          { ALT: () => this.CONSUME(T.Shift, { LABEL: 'op' }) },
+          { ALT: () => this.CONSUME(T.ArithOp, { LABEL: 'op' }) },
+        ]);
+      });
+      this.SUBRULE2(this.operand);
     });
   });
 
-  public unary = this.RULE('unary', () => {
+  public operand = this.RULE('operand', () => {
     this.OPTION(() => {
       this.OR([
         { ALT: () => this.CONSUME(T.Tilde, { LABEL: 'prefix' }) },
@@ -77,69 +77,61 @@ export class StraceValuesParser extends CstParser {
         { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefix' }) },
       ]);
     });
-    this.SUBRULE(this.postfix);
-  });
-
-  public postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary);
-    this.OPTION(() => this.CONSUME(T.Decoration));
-    this.OPTION2(() => this.CONSUME(T.Comment));
-  });
-
-  public primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR2([
       { ALT: () => this.CONSUME(T.NumberLit) },
       {
         ALT: () => {
           this.CONSUME(T.StringLit);
-          this.OPTION(() => this.CONSUME(T.Ellipsis, { LABEL: 'truncated' }));
+          this.OPTION2(() => this.CONSUME(T.Ellipsis, { LABEL: 'truncated' }));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.At);
           this.CONSUME2(T.StringLit, { LABEL: 'abstract' });
-          this.OPTION2(() => this.CONSUME2(T.Ellipsis, { LABEL: 'truncated' }));
+          this.OPTION3(() => this.CONSUME2(T.Ellipsis, { LABEL: 'truncated' }));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.Identifier);
-          this.OPTION3(() => {
+          this.OPTION4(() => {
             this.CONSUME(T.LParen, { LABEL: 'callOpen' });
             this.SUBRULE(this.argList, { LABEL: 'callArgs' });
             this.CONSUME(T.RParen);
           });
         },
       },
-      { ALT: () => this.SUBRULE(this.struct) },
-      { ALT: () => this.SUBRULE(this.array) },
-      { ALT: () => this.SUBRULE(this.group) },
-      { ALT: () => this.CONSUME3(T.Ellipsis) },
-      { ALT: () => this.CONSUME(T.Comment) },
-      { ALT: () => this.CONSUME(T.DateTime) },
-      { ALT: () => this.CONSUME(T.Decoration) },
-      { ALT: () => this.CONSUME(T.Question) },
-      { ALT: () => this.CONSUME(T.Other) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.SUBRULE2(this.argList, { LABEL: 'structArgs' });
+          this.CONSUME(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE3(this.argList, { LABEL: 'arrayArgs' });
+          this.CONSUME(T.RBracket);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.LParen, { LABEL: 'groupOpen' });
+          this.SUBRULE4(this.argList, { LABEL: 'groupArgs' });
+          this.CONSUME2(T.RParen);
+        },
+      },
+      { ALT: () => this.CONSUME3(T.Ellipsis, { LABEL: 'ellipsis' }) },
+      { ALT: () => this.CONSUME(T.Comment, { LABEL: 'lone' }) },
+      { ALT: () => this.CONSUME(T.DateTime, { LABEL: 'opaque' }) },
+      { ALT: () => this.CONSUME(T.Decoration, { LABEL: 'opaque' }) },
+      { ALT: () => this.CONSUME(T.Question, { LABEL: 'opaque' }) },
+      { ALT: () => this.CONSUME(T.Other, { LABEL: 'opaque' }) },
     ]);
-  });
-
-  public struct = this.RULE('struct', () => {
-    this.CONSUME(T.LBrace);
-    this.SUBRULE(this.argList);
-    this.CONSUME(T.RBrace);
-  });
-
-  public array = this.RULE('array', () => {
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.argList);
-    this.CONSUME(T.RBracket);
-  });
-
-  public group = this.RULE('group', () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.argList);
-    this.CONSUME(T.RParen);
+    this.OPTION5(() => this.CONSUME2(T.Decoration, { LABEL: 'deco' }));
+    this.OPTION6(() => this.CONSUME2(T.Comment, { LABEL: 'note' }));
   });
 }
 

@@ -17,8 +17,37 @@ export function decodeCString(body: string): string {
   try {
     return utf8.decode(bytes);
   } catch {
+    // -s limits and iovec boundaries cut multi-byte characters at either end: decode the
+    // middle as UTF-8 and mark each cut end with one U+FFFD.
+    const lead = leadingContinuation(bytes);
+    const trail = trailingIncomplete(bytes);
+    if (lead + trail < bytes.length) {
+      try {
+        const mid = utf8.decode(bytes.subarray(lead, bytes.length - trail));
+        return (lead ? '\ufffd' : '') + mid + (trail ? '\ufffd' : '');
+      } catch {
+        // not text: fall through
+      }
+    }
     return Buffer.from(bytes).toString('latin1');
   }
+}
+
+function leadingContinuation(b: Uint8Array): number {
+  let i = 0;
+  while (i < 3 && i < b.length && (b[i]! & 0xc0) === 0x80) i++;
+  return i;
+}
+
+/** Bytes of a multi-byte sequence left incomplete at the end. */
+function trailingIncomplete(b: Uint8Array): number {
+  for (let back = 1; back <= 3 && back <= b.length; back++) {
+    const x = b[b.length - back]!;
+    if ((x & 0xc0) === 0x80) continue;
+    const need = x >= 0xf0 ? 4 : x >= 0xe0 ? 3 : x >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
 }
 
 /** The bytes a C string body denotes. Characters above 0x7f in the body (from a UTF-8 log) keep their UTF-8 bytes. */

@@ -30,11 +30,16 @@ export function parseDecoration(text: string): Decoded {
     const proto = m[1]!;
     const inner = m[2]!;
     const d: Decoded = { type: 'socket', proto };
+    // `UDP:[50335]`: only the inode, before the socket has an address.
+    if (/^\d+$/.test(inner)) {
+      d.path = text;
+      return d;
+    }
     const arrow = endpointArrow(inner);
     if (arrow >= 0) {
-      d.local = unquote(inner.slice(0, arrow));
-      d.peer = unquote(inner.slice(arrow + 2));
-    } else if (inner !== '') d.local = unquote(inner);
+      d.local = endpoint(inner.slice(0, arrow));
+      d.peer = endpoint(inner.slice(arrow + 2));
+    } else if (inner !== '') d.local = endpoint(inner);
     return d;
   }
   // Relative paths appear in some old -y outputs; anything else is kept as text.
@@ -74,10 +79,11 @@ function endpointArrow(inner: string): number {
   return -1;
 }
 
-function unquote(s: string): string {
-  // UNIX endpoints may carry a quoted path: 1234,"/run/x.sock"
+/** An endpoint as text; a UNIX endpoint `1234,"/run/x.sock"` (inode, path) is named by its path. */
+function endpoint(s: string): string {
   const q = s.indexOf('"');
   if (q < 0) return s;
   const end = s.lastIndexOf('"');
-  return s.slice(0, q) + decodeCString(s.slice(q + 1, end > q ? end : undefined));
+  const path = decodeCString(s.slice(q + 1, end > q ? end : undefined));
+  return s.charCodeAt(0) === 64 /* @ */ || s.slice(q - 1, q) === '@' ? '@' + path : path;
 }

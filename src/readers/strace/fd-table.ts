@@ -177,6 +177,8 @@ export class FdTables {
       const fd = v.fd.type === 'number' ? Number(v.fd.text) : v.fd.type === 'name' && v.fd.name === 'AT_FDCWD' ? -100 : undefined;
       if (fd === undefined) return undefined;
       const d = parseDecoration(v.decoration);
+      // AT_FDCWD</root>: the working directory.
+      if (fd === -100 && d.type === 'file') d.type = 'dir';
       const ref: FdRef = { arg, fd, ...d };
       if (fd >= 0) {
         // The decoration is the truth at this moment: refresh what the table believed.

@@ -57,11 +57,13 @@ interface Partial {
   text: string;
   line: number;
   lines: number;
+  /** What joins the next line: a newline (a string broken by copy-paste), or nothing (a line cut by strace's message). */
+  glue: string;
 }
 
 const ANSI_ESCAPE = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
 const TIPS_TOP = /^ {2}_{30,} {5,}_{4}\s*$/;
-const INTERLEAVED_OUTPUT = /^([\s\S]*, \d+)([^\d,\s)][\s\S]*)$/;
+const INTERLEAVED_OUTPUT = /^([\s\S]*, \d+)([^\d,\s)x][\s\S]*)$/;
 const TABLE_ROW = /^\s*(\d+[.,]\d+|\d+)\s/;
 const MAX_JOIN_CHARS = 1 << 20;
 
@@ -141,17 +143,20 @@ export class StraceParser {
       if (repaired.indexOf('\x1b') >= 0) repaired = repaired.replace(ANSI_ESCAPE, '');
       // strace's own "Process N attached" can land in the middle of a call line (stderr traces with -f).
       const msgAt = repaired.indexOf('strace: Process ', from);
-      if (msgAt > from && /^strace: Process \d+ (?:attached|detached)/.test(repaired.slice(msgAt, msgAt + 48))) {
+      const cutByMessage = msgAt > from && /^strace: Process \d+ (?:attached|detached)/.test(repaired.slice(msgAt, msgAt + 48));
+      if (cutByMessage) {
         // Counted with the call it interrupted, not as a line of its own.
         this.record(scanLine(repaired, msgAt), repaired, lineNo, 0);
         repaired = repaired.slice(0, msgAt);
       }
-      if (repaired !== text) {
+      const split = repaired.length !== text.length;
+      if (split) {
         text = repaired;
         rec = scanLine(text, from);
       }
       if (rec.kind === 'bad' && rec.open) {
-        this.partial = { text, line: lineNo, lines: joinedLines };
+        // A line cut by strace's own message continues on the next line without a real line break.
+        this.partial = { text, line: lineNo, lines: joinedLines, glue: cutByMessage ? '' : '\n' };
         return;
       }
     }
@@ -167,10 +172,10 @@ export class StraceParser {
       return false;
     }
     this.partial = undefined;
-    const joined = p.text + '\n' + text;
+    const joined = p.text + p.glue + text;
     const rec = scanLine(joined);
     if (rec.kind === 'bad' && rec.open) {
-      this.partial = { text: joined, line: p.line, lines: p.lines + 1 };
+      this.partial = { text: joined, line: p.line, lines: p.lines + 1, glue: '\n' };
       return true;
     }
     this.stats.classified += 0;
@@ -301,6 +306,7 @@ export class StraceParser {
     this.lastSyscall = ev;
     if (rec.kind === 'call') {
       this.tail(rec, ev);
+      if (rec.interrupted) ev.unfinished = true;
       this.complete(ev);
       this.emit(ev);
       return;
@@ -358,6 +364,7 @@ export class StraceParser {
       const ev: SyscallEvent = { ...this.base(rec, lineNo, 'syscall'), name, argsText: tailArgs.replace(/^\s*,\s*/, ''), resumedWithoutStart: true };
       this.prefixExtras(rec, ev);
       this.tail(rec, ev);
+      if (rec.interrupted) ev.unfinished = true;
       this.lastSyscall = ev;
       this.complete(ev);
       this.emit(ev);
@@ -371,6 +378,8 @@ export class StraceParser {
     }
     ev.argsText = joinArgs(ev.argsText, tailArgs);
     ev.resumedLine = lineNo;
+    ev.endLine = lineNo;
+    if (rec.interrupted) ev.unfinished = true;
     if (rec.timeText !== undefined) this.clock(rec.timeText);
     this.tail(rec, ev);
     this.lastSyscall = ev;
@@ -416,7 +425,9 @@ export class StraceParser {
     // An unfinished call shows only the arguments known on entry, up to a trailing comma.
     const text = ev.unfinished ? ev.argsText.replace(/,\s*$/, '') : ev.argsText;
     let r = parseArgs(text);
-    if (r.error) {
+    // A call completed on a later line had something else in between; when that is the program's output
+    // glued to the byte count, the grammar may even accept it (as words), so look for it either way.
+    if (r.error || (ev.endLine !== undefined && ev.resumedLine === undefined)) {
       // The program's own output can land right after the byte count strace just printed
       // (`write(1, "hi\n", 3hi`): set it apart rather than fail the whole argument list.
       const m = INTERLEAVED_OUTPUT.exec(text);

@@ -64,15 +64,15 @@ function argList(n: CstNode): Value[] {
 
 function element(n: CstNode): Value {
   const c = n.children;
-  const lhs = seq(node(c, 'lhs')!);
+  const lhs = term(node(c, 'lhs')!);
   const rhsNode = node(c, 'rhs');
   const afterNode = node(c, 'after');
   if (rhsNode) {
-    let value = seq(rhsNode);
-    if (afterNode) value = { type: 'changed', before: value, after: seq(afterNode) };
+    let value = term(rhsNode);
+    if (afterNode) value = { type: 'changed', before: value, after: term(afterNode) };
     return { type: 'field', name: fieldName(lhs), value };
   }
-  if (afterNode) return { type: 'changed', before: lhs, after: seq(afterNode) };
+  if (afterNode) return { type: 'changed', before: lhs, after: term(afterNode) };
   return lhs;
 }
 
@@ -89,43 +89,68 @@ function fieldName(v: Value): string {
   }
 }
 
-function seq(n: CstNode): Value {
-  const exprs = nodes(n.children, 'expr');
-  if (exprs.length === 1) return expr(exprs[0]!);
-  return { type: 'seq', items: exprs.map(expr) };
+/**
+ * Operands joined by operators form one expression; operands side by side
+ * with no operator are separate words of a sequence.
+ */
+function term(n: CstNode): Value {
+  const c = n.children;
+  const operands = nodes(c, 'operand');
+  const ops = (c['op'] as IToken[] | undefined) ?? [];
+  if (operands.length === 1) return operand(operands[0]!);
+  // Which operand each operator precedes: operators and operands interleave by offset.
+  const words: Value[] = [];
+  let group: Value[] = [operand(operands[0]!)];
+  let groupOps: string[] = [];
+  let k = 0;
+  for (let i = 1; i < operands.length; i++) {
+    const start = firstOffset(operands[i]!);
+    const op = ops[k];
+    if (op && op.startOffset < start) {
+      groupOps.push(op.image);
+      group.push(operand(operands[i]!));
+      k++;
+    } else {
+      words.push(chain(group, groupOps));
+      group = [operand(operands[i]!)];
+      groupOps = [];
+    }
+  }
+  words.push(chain(group, groupOps));
+  return words.length === 1 ? words[0]! : { type: 'seq', items: words };
 }
 
-function expr(n: CstNode): Value {
-  const c = n.children;
-  const operands = nodes(c, 'unary').map(unary);
-  const ops = (c['op'] as IToken[] | undefined) ?? [];
+function chain(operands: Value[], ops: string[]): Value {
   if (ops.length === 0) return operands[0]!;
   // A run of `|` is a flag set, the commonest case by far: keep it flat.
-  if (ops.every((o) => o.image === '|')) return { type: 'flags', items: operands };
+  if (ops.every((o) => o === '|')) return { type: 'flags', items: operands };
   // strace's expressions are short and only meant for reading; left-to-right
   // nesting keeps every operand without pretending to know C precedence.
   let acc = operands[0]!;
-  for (let i = 0; i < ops.length; i++) acc = { type: 'expr', op: ops[i]!.image, left: acc, right: operands[i + 1]! };
+  for (let i = 0; i < ops.length; i++) acc = { type: 'expr', op: ops[i]!, left: acc, right: operands[i + 1]! };
   return acc;
 }
 
-function unary(n: CstNode): Value {
+function firstOffset(n: CstNode): number {
+  let min = Infinity;
+  for (const list of Object.values(n.children)) {
+    const first = list?.[0];
+    if (first && 'startOffset' in first && first.startOffset < min) min = first.startOffset;
+  }
+  return min;
+}
+
+function operand(n: CstNode): Value {
   const c = n.children;
-  const v = postfix(node(c, 'postfix')!);
+  let v = atom(c);
+  const deco = tok(c, 'deco');
+  if (deco) v = { type: 'fd', fd: v, decoration: decorationText(deco.image) };
+  const note = tok(c, 'note');
+  if (note) v = { type: 'comment', comment: commentText(note.image), value: v };
   const prefix = tok(c, 'prefix');
   if (!prefix) return v;
   if (prefix.image === '~' && v.type === 'array') return { ...v, negated: true };
   return { type: 'expr', op: prefix.image, right: v };
-}
-
-function postfix(n: CstNode): Value {
-  const c = n.children;
-  let v = primary(node(c, 'primary')!);
-  const deco = tok(c, 'Decoration');
-  if (deco) v = { type: 'fd', fd: v, decoration: decorationText(deco.image) };
-  const comment = tok(c, 'Comment');
-  if (comment) v = { type: 'comment', comment: commentText(comment.image), value: v };
-  return v;
 }
 
 /** `<…>` → its inside; the trailing `(deleted)` strace 6 puts after the bracket joins the inside, as older versions printed it. */
@@ -138,31 +163,30 @@ function commentText(image: string): string {
   return image.slice(2, -2).trim();
 }
 
-function primary(n: CstNode): Value {
-  const c = n.children;
+function atom(c: Children): Value {
   let t: IToken | undefined;
   if ((t = tok(c, 'NumberLit'))) return { type: 'number', text: t.image };
-  if ((t = tok(c, 'StringLit'))) return stringValue(t.image, !!c['truncated'], false);
-  if ((t = tok(c, 'abstract'))) return stringValue(t.image, !!c['truncated'], true);
   if ((t = tok(c, 'Identifier'))) {
     if (c['callOpen']) return { type: 'call', name: t.image, args: argList(node(c, 'callArgs')!) };
     return { type: 'name', name: t.image };
   }
+  if ((t = tok(c, 'StringLit'))) return stringValue(t.image, !!c['truncated'], false);
+  if ((t = tok(c, 'abstract'))) return stringValue(t.image, !!c['truncated'], true);
   let sub: CstNode | undefined;
-  if ((sub = node(c, 'struct'))) return bracketed('struct', sub);
-  if ((sub = node(c, 'array'))) return bracketed('array', sub);
-  if ((sub = node(c, 'group'))) {
-    const items = argList(node(sub.children, 'argList')!);
+  if ((sub = node(c, 'structArgs'))) return bracketed('struct', sub);
+  if ((sub = node(c, 'arrayArgs'))) return bracketed('array', sub);
+  if ((sub = node(c, 'groupArgs'))) {
+    const items = argList(sub);
     return items.length === 1 ? items[0]! : { type: 'seq', items };
   }
-  if (tok(c, 'Ellipsis')) return { type: 'ellipsis' };
-  if ((t = tok(c, 'Comment'))) return { type: 'comment', comment: commentText(t.image) };
-  t = tok(c, 'DateTime') ?? tok(c, 'Decoration') ?? tok(c, 'Question') ?? tok(c, 'Other');
+  if (c['ellipsis']) return { type: 'ellipsis' };
+  if ((t = tok(c, 'lone'))) return { type: 'comment', comment: commentText(t.image) };
+  t = tok(c, 'opaque');
   return { type: 'text', text: t ? t.image : '' };
 }
 
 function bracketed(type: 'struct' | 'array', n: CstNode): Value {
-  const items = argList(node(n.children, 'argList')!);
+  const items = argList(n);
   const last = items[items.length - 1];
   // A trailing `...` means strace abbreviated the rest (without -v, or past -s/--abbrev limits).
   if (last && last.type === 'ellipsis') return { type, items: items.slice(0, -1), truncated: true };
