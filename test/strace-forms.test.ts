@@ -11,9 +11,8 @@
  * Where a line had to be constructed (no recording shows the form), the
  * comment says so and names the real line it was edited from.
  *
- * `it.fails` marks a form the reader does not handle yet: the expectation is
- * the correct one and stays; the test turns red once the reader is fixed, so
- * the marker can be removed.
+ * A form the reader does not handle gets `it.fails` with the correct
+ * expectation, never a weakened one; none is left today.
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
