@@ -178,7 +178,6 @@ export class StraceParser {
       this.partial = { text: joined, line: p.line, lines: p.lines + 1, glue: '\n' };
       return true;
     }
-    this.stats.classified += 0;
     this.record(rec, joined, p.line, p.lines + 1, lineNo);
     return true;
   }
