@@ -281,7 +281,7 @@ const NOT_STRACE = 'not strace output (the traced program\'s own output, or text
 
 /** `-c`/`-C` table header (default or `-U` columns) and its rule line. */
 const SUMMARY_HEADER = /^\s*(?:% time|syscall)\s+(?:seconds|calls|errors|% time|usecs\/call|max|min|total|avg)/;
-const SUMMARY_RULE = /^\s*-{6,}(?: +-+)+\s*$/;
+export const SUMMARY_RULE = /^\s*-{6,}(?: +-+)+\s*$/;
 
 function callRest(s: string, argsStart: number, rec: LineRecord): LineRecord {
   rec.kind = 'call';
@@ -399,12 +399,7 @@ function trimBack(s: string, start: number, i: number): number {
 function tail(s: string, i: number, rec: LineRecord): LineRecord {
   i = skipSpaces(s, i);
   if (s.charCodeAt(i) !== 61 /* = */) {
-    if (i >= s.length) {
-      rec.reason = 'call without a result';
-      rec.kind = 'bad';
-      return rec;
-    }
-    rec.restStart = i;
+    if (i < s.length) rec.restStart = i;
     rec.reason = 'call without a result';
     rec.kind = 'bad';
     return rec;

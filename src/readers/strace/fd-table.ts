@@ -131,7 +131,7 @@ export class FdTables {
       const e: Entry = { fd: resNum, type: kind, origin: loc };
       if (ev.resultDecoration) Object.assign(e, parseDecoration(ev.resultDecoration));
       else if (args) describeNew(e, name, args);
-      if (args && Object.values(args).some((a) => [...flagNames(a)].some((f) => CLOEXEC_FLAGS.has(f)))) e.cloexec = true;
+      if (args?.some((a) => [...flagNames(a)].some((f) => CLOEXEC_FLAGS.has(f)))) e.cloexec = true;
       t.set(resNum, e);
       ev.resultFd = strip(e);
       return;

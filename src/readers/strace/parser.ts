@@ -16,7 +16,7 @@
  *  - time: -t/-tt days carried across midnight, -r accumulated;
  *  - fd tables (fd-table.ts).
  */
-import { scanLine, type LineRecord } from '../../../grammars/strace/envelope.js';
+import { scanLine, SUMMARY_RULE, type LineRecord } from '../../../grammars/strace/envelope.js';
 import type {
   ExitEvent, SignalEvent, SummaryEvent, SyscallEvent, TraceEvent, UnparsedEvent,
 } from '../../model/events.js';
@@ -79,7 +79,6 @@ export class StraceParser {
   private out: TraceEvent[] = [];
   private queue: (TraceEvent | undefined)[] = [];
   private queueHead = 0;
-  private pendingCount = 0;
   private pending = new Map<string, Pending>();
   private partial: Partial | undefined;
   private lastSyscall: SyscallEvent | undefined;
@@ -125,7 +124,6 @@ export class StraceParser {
     if (this.partial) this.flushPartial();
     for (const p of this.pending.values()) this.finishUnresumed(p);
     this.pending.clear();
-    this.pendingCount = 0;
     this.flushQueue(true);
   }
 
@@ -323,12 +321,12 @@ export class StraceParser {
     if (old) this.finishUnresumed(old);
     const p: Pending = { ev, queued: true };
     this.pending.set(key, p);
-    this.pendingCount++;
+    this.waiting.set(ev, p);
     this.queue.push(ev);
-    this.pendingFlag.add(ev);
   }
 
-  private pendingFlag = new Set<SyscallEvent>();
+  /** The same pending calls as `pending`, found by event: the reorder queue holds events. */
+  private waiting = new Map<SyscallEvent, Pending>();
 
   private resumed(rec: LineRecord, text: string, lineNo: number): void {
     const pid = rec.pid ?? this.defaultPid;
@@ -388,8 +386,7 @@ export class StraceParser {
   private resolve(p: Pending): void {
     const ev = p.ev;
     this.complete(ev);
-    this.pendingCount--;
-    this.pendingFlag.delete(ev);
+    this.waiting.delete(ev);
     if (!p.queued) this.out.push(ev);
     this.flushQueue(false);
   }
@@ -500,13 +497,13 @@ export class StraceParser {
   // ---- -c / -C tables --------------------------------------------------------
 
   private summaryHeader(text: string): void {
-    if (/^\s*-{6,}/.test(text)) return;
+    if (SUMMARY_RULE.test(text)) return;
     this.summaryColumns = splitHeader(text);
   }
 
   private tableRow(text: string, lineNo: number): boolean {
     const cols = this.summaryColumns!;
-    if (/^\s*-{6,}(?: +-+)+\s*$/.test(text)) {
+    if (SUMMARY_RULE.test(text)) {
       this.stats.classified++;
       this.stats.byKind['summary'] = (this.stats.byKind['summary'] ?? 0) + 1;
       return true;
@@ -558,7 +555,7 @@ export class StraceParser {
   // ---- output ordering -------------------------------------------------------
 
   private emit(ev: TraceEvent): void {
-    if (this.pendingCount === 0 && this.queueHead === this.queue.length) {
+    if (this.waiting.size === 0 && this.queueHead === this.queue.length) {
       this.out.push(ev);
       return;
     }
@@ -571,10 +568,11 @@ export class StraceParser {
     const q = this.queue;
     while (this.queueHead < q.length) {
       const ev = q[this.queueHead]!;
-      if (ev.kind === 'syscall' && this.pendingFlag.has(ev) && !all) {
+      const waiting = !all && ev.kind === 'syscall' ? this.waiting.get(ev) : undefined;
+      if (waiting) {
         if (q.length - this.queueHead <= this.window) break;
         // Window full: this call will be emitted when it ends.
-        for (const p of this.pending.values()) if (p.ev === ev) p.queued = false;
+        waiting.queued = false;
         q[this.queueHead++] = undefined;
         continue;
       }

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { readLines } from '../../io/lines.js';
 import type { TraceEvent } from '../../model/events.js';
 import { StraceParser, type ParseStats, type StraceParseOptions } from './parser.js';
@@ -49,11 +48,9 @@ export async function* readStraceStream(input: Readable, opts: StraceParseOption
   statsOut?.(p.stats);
 }
 
-/** Open a file for reading, gunzipping `.gz` content (detected by its magic bytes, not its name). */
-export function openText(path: string, head?: Buffer): Readable {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return raw.pipe(createGunzip());
-  return raw;
+/** Open a file for streaming; gzip is undone by the caller once detection has seen the head. */
+export function openText(path: string): Readable {
+  return createReadStream(path, { highWaterMark: 1 << 20 });
 }
 
 /** The files of an `-ff` set: a directory's regular files, ordered by the pid in their `.PID` suffix. */
