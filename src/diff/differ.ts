@@ -1,0 +1,280 @@
+/**
+ * The differ: pair the structure of two runs, fold and align each pair of
+ * sequences, collect every difference as a candidate, drop what two good
+ * runs also show, and return the first that remains — plus what good does
+ * after it that bad never does.
+ */
+import { ANCHOR_FAMILIES } from '../knowledge/syscall-families.js';
+import { MISSING_AFTER_LIMIT, TIMING_MIN_RATIO, TIMING_MIN_SECONDS } from '../knowledge/diff-rules.js';
+import { align } from './align.js';
+import { fold, type Element } from './fold.js';
+import { isSignificant, outcomesEquivalent, type ItemView } from './rank.js';
+import { IDLE_WAIT, KeyInfo, ON_SOCKET, type Interner, type SideTrace } from './side.js';
+import { matchStructure } from './structure.js';
+
+export type DivergenceKind = 'result' | 'missing' | 'extra' | 'timing';
+
+export interface Divergence {
+  kind: DivergenceKind;
+  /** Bad item: the diverging event, or for `missing` the bad event just before the gap (null at the start). */
+  bad: number | null;
+  /** Good item: the counterpart, or for `missing` the first thing good does that bad does not. */
+  good: number | null;
+}
+
+export interface MissingEntry {
+  /** Good item: the first time good does it after the divergence. */
+  good: number;
+  /** How many times good does it after the divergence. */
+  count: number;
+}
+
+export interface DiffOutcome {
+  divergence: Divergence | null;
+  missingAfter: MissingEntry[];
+  /** Every difference found, noise included, in bad's order: for explaining and testing. */
+  candidates: Candidate[];
+}
+
+export interface Candidate extends Divergence {
+  /** Where in bad's order it happens (half-way between items for a gap). */
+  pos: number;
+  /** Dropped as run-to-run noise. */
+  noise: boolean;
+}
+
+const KIND_ORDER: Record<DivergenceKind, number> = { result: 0, missing: 1, extra: 2, timing: 3 };
+
+export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner): DiffOutcome {
+  const info = new KeyInfo(strings);
+  const ctx = new Context(good, bad, strings, info);
+  const structure = matchStructure(good, bad, strings);
+  for (const [gl, bl] of structure.lanes) ctx.alignLanes(gl, bl);
+  for (const gl of structure.goodOnlyLanes) ctx.loneLane('good', gl);
+  for (const bl of structure.badOnlyLanes) ctx.loneLane('bad', bl);
+  const candidates = ctx.finish();
+  const first = candidates.find((c) => !c.noise && c.kind !== 'timing') ?? candidates.find((c) => !c.noise && c.kind === 'timing');
+  const divergence = first ? { kind: first.kind, bad: first.bad, good: first.good } : null;
+  return { divergence, missingAfter: divergence ? ctx.missingAfter(divergence) : [], candidates };
+}
+
+class Context {
+  private readonly candidates: Candidate[] = [];
+  private readonly pendingMissing: Array<{ good: number; prevBad: number }> = [];
+  private readonly matched: Array<[number, number]> = [];
+  private readonly lastOfUnit: { good: Int32Array; bad: Int32Array };
+  private mapG: Int32Array = new Int32Array(0);
+  private mapB: Int32Array = new Int32Array(0);
+
+  constructor(readonly good: SideTrace, readonly bad: SideTrace, readonly strings: Interner, readonly info: KeyInfo) {
+    this.lastOfUnit = { good: lastItems(good), bad: lastItems(bad) };
+  }
+
+  view(side: 'good' | 'bad', i: number): ItemView {
+    const s = side === 'good' ? this.good : this.bad;
+    const key = s.key[i]!;
+    const m = this.info.of(key);
+    const unit = s.unit[i]!;
+    const v: ItemView = {
+      family: m.family,
+      cls: m.cls,
+      outcome: this.strings.text(s.outcome[i]!),
+      onSocket: (s.flags[i]! & ON_SOCKET) !== 0,
+      endOfAttached: s.units[unit]!.attached && this.lastOfUnit[side][unit] === i,
+    };
+    if (m.cls === 'signal') v.signal = this.strings.text(key).slice(7).replace(/:stop$/, '');
+    return v;
+  }
+
+  private isAnchor = (key: number): boolean => {
+    const text = this.strings.text(key);
+    return !text.startsWith('*') && ANCHOR_FAMILIES.has(this.info.of(key).family);
+  };
+
+  alignLanes(gl: number, bl: number): void {
+    const gItems = this.good.lanes[gl]!.items;
+    const bItems = this.bad.lanes[bl]!.items;
+    const gKeys = gItems.map((i) => this.good.key[i]!);
+    const bKeys = bItems.map((i) => this.bad.key[i]!);
+    const patterns = new Set<string>();
+    fold(gKeys, this.strings, undefined, patterns);
+    fold(bKeys, this.strings, undefined, patterns);
+    const gEl = fold(gKeys, this.strings, patterns);
+    const bEl = fold(bKeys, this.strings, patterns);
+    const ops = align(gEl.map((e) => e.key), bEl.map((e) => e.key), { isAnchor: this.isAnchor });
+
+    let prevBad = -1;
+    const goodGap: Array<{ el: Element; prevBad: number }> = [];
+    const badGap: Element[] = [];
+    for (const op of ops) {
+      if (op.op === 'same') {
+        const ge = gEl[op.g]!;
+        const be = bEl[op.b]!;
+        this.compare(gItems, ge, bItems, be);
+        this.matched.push([gItems[ge.start]!, bItems[be.start]!], [gItems[ge.start + ge.length - 1]!, bItems[be.start + be.length - 1]!]);
+        prevBad = bItems[be.start + be.length - 1]!;
+      } else if (op.op === 'good') goodGap.push({ el: gEl[op.g]!, prevBad });
+      else {
+        badGap.push(bEl[op.b]!);
+        prevBad = bItems[bEl[op.b]!.start + bEl[op.b]!.length - 1]!;
+      }
+    }
+
+    // A call both runs make, in a different place, moved: only its outcome can matter.
+    const movable = new Map<number, Element[]>();
+    for (const el of badGap) {
+      const q = movable.get(el.key);
+      if (q) q.push(el);
+      else movable.set(el.key, [el]);
+    }
+    const moved = new Set<Element>();
+    for (const { el, prevBad: pb } of goodGap) {
+      const other = movable.get(el.key)?.shift();
+      if (other) {
+        moved.add(other);
+        this.compare(gItems, el, bItems, other);
+        continue;
+      }
+      const g = this.firstSignificant('good', gItems, el);
+      if (g >= 0) this.pendingMissing.push({ good: g, prevBad: pb });
+    }
+    for (const el of badGap) {
+      if (moved.has(el)) continue;
+      const b = this.firstSignificant('bad', bItems, el);
+      if (b >= 0) this.candidates.push({ kind: 'extra', pos: b, bad: b, good: null, noise: false });
+    }
+  }
+
+  /** A lane with no counterpart: an idle connection is noise, anything else a gap at its first real event. */
+  loneLane(side: 'good' | 'bad', l: number): void {
+    const s = side === 'good' ? this.good : this.bad;
+    const lane = s.lanes[l]!;
+    if (lane.origin && lane.idle) return;
+    for (const i of lane.items) {
+      if (!isSignificant(this.view(side, i))) continue;
+      if (side === 'good') this.pendingMissing.push({ good: i, prevBad: -1 });
+      else this.candidates.push({ kind: 'extra', pos: i, bad: i, good: null, noise: false });
+      return;
+    }
+  }
+
+  private firstSignificant(side: 'good' | 'bad', items: number[], el: Element): number {
+    for (let k = el.start; k < el.start + el.length; k++) if (isSignificant(this.view(side, items[k]!))) return items[k]!;
+    return -1;
+  }
+
+  /** Two aligned elements: an outcome bad shows that good never shows is a `result`; far slower is `timing`. */
+  private compare(gItems: number[], ge: Element, bItems: number[], be: Element): void {
+    const goodOutcomes = new Map<number, number[]>();
+    for (let k = ge.start; k < ge.start + ge.length; k++) {
+      const i = gItems[k]!;
+      const key = this.good.key[i]!;
+      const list = goodOutcomes.get(key);
+      if (list) list.push(i);
+      else goodOutcomes.set(key, [i]);
+    }
+    for (let k = be.start; k < be.start + be.length; k++) {
+      const b = bItems[k]!;
+      const gList = goodOutcomes.get(this.bad.key[b]!);
+      if (!gList) continue;
+      const bv = this.view('bad', b);
+      let same = false;
+      for (const g of gList) {
+        const gv = this.view('good', g);
+        // Good's trace ended inside this call: it never showed an outcome to compare.
+        if (gv.outcome === 'unfinished' || outcomesEquivalent(bv.family, bv.cls, gv.outcome, bv.outcome)) { same = true; break; }
+        if (bv.endOfAttached && !isSignificant(bv)) { same = true; break; }
+      }
+      if (!same) {
+        this.candidates.push({ kind: 'result', pos: b, bad: b, good: gList[0]!, noise: false });
+        return;
+      }
+    }
+    this.compareTiming(gItems, ge, bItems, be);
+  }
+
+  private compareTiming(gItems: number[], ge: Element, bItems: number[], be: Element): void {
+    const sum = (s: SideTrace, items: number[], el: Element) => {
+      let total = 0;
+      let longest = -1;
+      for (let k = el.start; k < el.start + el.length; k++) {
+        const i = items[k]!;
+        const d = s.dur[i]!;
+        if (Number.isNaN(d) || (s.flags[i]! & IDLE_WAIT) !== 0) return undefined;
+        total += d;
+        if (longest < 0 || d > s.dur[longest]!) longest = i;
+      }
+      return { total, longest };
+    };
+    const g = sum(this.good, gItems, ge);
+    const b = sum(this.bad, bItems, be);
+    if (!g || !b) return;
+    if (b.total >= TIMING_MIN_SECONDS && b.total >= TIMING_MIN_RATIO * Math.max(g.total, 0.001)) {
+      this.candidates.push({ kind: 'timing', pos: b.longest, bad: b.longest, good: g.longest, noise: false });
+    }
+  }
+
+  finish(): Candidate[] {
+    this.matched.sort((x, y) => x[0] - y[0]);
+    this.mapG = Int32Array.from(this.matched, (p) => p[0]);
+    let max = -1;
+    this.mapB = Int32Array.from(this.matched, (p) => (max = Math.max(max, p[1])));
+    for (const m of this.pendingMissing) {
+      const before = Math.max(m.prevBad, this.badBefore(m.good));
+      this.candidates.push({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good: m.good, noise: false });
+    }
+    return this.candidates.sort((a, b) => a.pos - b.pos || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  }
+
+  /** The last bad item aligned with a good item at or before `g`: where a gap at `g` sits in bad. */
+  private badBefore(g: number): number {
+    let lo = 0;
+    let hi = this.mapG.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.mapG[mid]! <= g) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? this.mapB[lo - 1]! : -1;
+  }
+
+  /** The last good item aligned with a bad item at or before `b`. */
+  private goodBefore(b: number): number {
+    let best = -1;
+    for (const [g, bb] of this.matched) if (bb <= b && g > best) best = g;
+    return best;
+  }
+
+  missingAfter(d: Divergence): MissingEntry[] {
+    let goodFrom: number;
+    let badFrom: number;
+    if (d.kind === 'missing') {
+      goodFrom = d.good!;
+      badFrom = (d.bad ?? -1) + 1;
+    } else {
+      goodFrom = (d.kind === 'extra' ? this.goodBefore(d.bad!) : d.good!) + 1;
+      badFrom = d.bad!;
+    }
+    const badKeys = new Set<number>();
+    for (let j = Math.max(0, badFrom); j < this.bad.n; j++) badKeys.add(this.bad.key[j]!);
+    const entries = new Map<number, MissingEntry>();
+    for (let i = Math.max(0, goodFrom); i < this.good.n; i++) {
+      const key = this.good.key[i]!;
+      if (badKeys.has(key)) continue;
+      const e = entries.get(key);
+      if (e) {
+        e.count++;
+        continue;
+      }
+      if (entries.size >= MISSING_AFTER_LIMIT || !isSignificant(this.view('good', i))) continue;
+      entries.set(key, { good: i, count: 1 });
+    }
+    return [...entries.values()];
+  }
+}
+
+function lastItems(s: SideTrace): Int32Array {
+  const last = new Int32Array(s.units.length).fill(-1);
+  for (let i = 0; i < s.n; i++) last[s.unit[i]!] = i;
+  return last;
+}

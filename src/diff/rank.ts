@@ -1,0 +1,57 @@
+/**
+ * Which differences matter: the noise rules of src/knowledge/diff-rules.ts
+ * applied to outcomes and to calls that only one side makes.
+ */
+import { NOISE_CLASSES } from '../knowledge/syscall-families.js';
+import { NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS } from '../knowledge/diff-rules.js';
+import type { EventClass } from './normalize.js';
+
+/** Two outcomes of the same call that two good runs could show. */
+export function outcomesEquivalent(family: string, cls: EventClass, a: string, b: string): boolean {
+  if (a === b) return true;
+  for (const rule of OUTCOME_NOISE) {
+    if (!rule.calls.some((c) => c === '*' || c === family || c === `class:${cls}`)) continue;
+    if (rule.outcomes === '*' || (rule.outcomes.includes(a) && rule.outcomes.includes(b))) return true;
+  }
+  return false;
+}
+
+export interface ItemView {
+  family: string;
+  cls: EventClass;
+  outcome: string;
+  onSocket: boolean;
+  /** For signal deliveries: which signal. */
+  signal?: string;
+  /** The last event of an attached process: where tracing stopped. */
+  endOfAttached: boolean;
+}
+
+/**
+ * Whether a call that only one side makes is behaviour (a divergence) or
+ * noise: noise classes, bookkeeping closes of files, path probes that
+ * fail, operator stops at the end of an attached trace and timing signals
+ * are not; everything else, and any real failure, is.
+ */
+export function isSignificant(v: ItemView): boolean {
+  const failed = v.outcome.startsWith('E:') || v.outcome.startsWith('killed:');
+  if (v.cls === 'signal') return !NOISE_SIGNALS.has(v.signal ?? '');
+  if (v.cls === 'exit') {
+    if (v.endOfAttached && v.outcome.startsWith('killed:') && OPERATOR_STOP_SIGNALS.has(v.outcome.slice(7).replace('+core', ''))) return false;
+    return true;
+  }
+  if (failed && isTimingOutcome(v.outcome)) return false;
+  if (v.outcome === 'unfinished' && v.endOfAttached) return false;
+  if (failed && PROBE_ERRNOS.has(v.outcome)) return false;
+  if (failed) return true;
+  if (NOISE_CLASSES.has(v.cls as never)) return false;
+  if (v.family === 'close' && !v.onSocket) return false;
+  return true;
+}
+
+const TIMING_ERRNOS = new Set(['E:EAGAIN', 'E:EWOULDBLOCK', 'E:EINTR', 'E:EINPROGRESS', 'E:EALREADY', 'E:ERESTARTSYS', 'E:ERESTARTNOINTR', 'E:ERESTARTNOHAND', 'E:ERESTART_RESTARTBLOCK']);
+
+/** Errors that say "not now" rather than "no". */
+function isTimingOutcome(o: string): boolean {
+  return TIMING_ERRNOS.has(o);
+}

@@ -1,0 +1,87 @@
+/**
+ * Structure before sequence: pair processes with processes and, inside a
+ * pair, connections with connections, so that concurrent pids and a
+ * different number of requests do not pull unrelated events together.
+ *
+ * Processes pair by their place in the process tree (the chain of programs
+ * from the root) in order of appearance; connections pair by what they are
+ * (how the socket was made and to which service) in order, idle
+ * connections only with idle ones.
+ */
+import type { Interner, SideTrace } from './side.js';
+
+export interface Structure {
+  /** [good unit, bad unit] */
+  units: Array<[number, number]>;
+  goodOnlyUnits: number[];
+  badOnlyUnits: number[];
+  /** [good lane, bad lane] */
+  lanes: Array<[number, number]>;
+  goodOnlyLanes: number[];
+  badOnlyLanes: number[];
+}
+
+/** The chain of programs from the root to this unit: "bash > grep", "nginx > thread". */
+export function unitSignature(side: SideTrace, u: number): string {
+  const parts: string[] = [];
+  let cur: number | undefined = u;
+  for (let depth = 0; cur !== undefined && depth < 64; depth++) {
+    const unit: SideTrace['units'][number] = side.units[cur]!;
+    parts.push(unit.thread ? 'thread' : unit.program ?? 'proc');
+    cur = unit.parent;
+  }
+  return parts.reverse().join(' > ');
+}
+
+/** Pair items of two lists that share a group, in order; report the rest. */
+function pairInOrder<T>(good: T[], bad: T[], group: (side: 'good' | 'bad', x: T) => string) {
+  const waiting = new Map<string, T[]>();
+  for (const b of bad) {
+    const g = group('bad', b);
+    let q = waiting.get(g);
+    if (!q) waiting.set(g, (q = []));
+    q.push(b);
+  }
+  const pairs: Array<[T, T]> = [];
+  const goodOnly: T[] = [];
+  for (const g of good) {
+    const q = waiting.get(group('good', g));
+    const b = q?.shift();
+    if (b === undefined) goodOnly.push(g);
+    else pairs.push([g, b]);
+  }
+  const paired = new Set(pairs.map((p) => p[1]));
+  const badOnly = bad.filter((b) => !paired.has(b));
+  return { pairs, goodOnly, badOnly };
+}
+
+export function matchStructure(good: SideTrace, bad: SideTrace, strings: Interner): Structure {
+  const gu = good.units.map((_, i) => i);
+  const bu = bad.units.map((_, i) => i);
+  const sig = { good: new Map<number, string>(), bad: new Map<number, string>() };
+  const units = pairInOrder(gu, bu, (side, u) => {
+    const m = sig[side];
+    let s = m.get(u);
+    if (s === undefined) m.set(u, (s = unitSignature(side === 'good' ? good : bad, u)));
+    return s;
+  });
+
+  const lanes: Array<[number, number]> = [];
+  const goodOnlyLanes: number[] = [];
+  const badOnlyLanes: number[] = [];
+  for (const [g, b] of units.pairs) {
+    const gl = good.units[g]!.lanes;
+    const bl = bad.units[b]!.lanes;
+    lanes.push([gl[0]!, bl[0]!]);
+    const conns = pairInOrder(gl.slice(1), bl.slice(1), (side, l) => {
+      const lane = (side === 'good' ? good : bad).lanes[l]!;
+      return `${lane.idle ? 'idle' : 'busy'} ${strings.text(lane.signature)}`;
+    });
+    for (const p of conns.pairs) lanes.push(p);
+    goodOnlyLanes.push(...conns.goodOnly);
+    badOnlyLanes.push(...conns.badOnly);
+  }
+  for (const u of units.goodOnly) goodOnlyLanes.push(...good.units[u]!.lanes);
+  for (const u of units.badOnly) badOnlyLanes.push(...bad.units[u]!.lanes);
+  return { units: units.pairs, goodOnlyUnits: units.goodOnly, badOnlyUnits: units.badOnly, lanes, goodOnlyLanes, badOnlyLanes };
+}
