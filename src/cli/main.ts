@@ -6,6 +6,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { diffCommand } from './diff-command.js';
 import { parseCommand } from './parse-command.js';
 import { UsageError, VERSION } from './common.js';
 
@@ -17,7 +18,35 @@ async function main(argv: string[]): Promise<number> {
   let code = 0;
   const cli = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('tracediff')
-    .usage('tracediff — parse traces into one event timeline (strace today; captures and diffs are coming)\n\nUsage: $0 <command> [options]')
+    .usage('tracediff — compare a trace of a request that worked with one that failed, and point at the first divergence that matters\n\nUsage: $0 <good> <bad> [options]\n       $0 <command> [options]')
+    .command(
+      ['diff <good> <bad>', '$0 <good> <bad>'],
+      'Align a good trace with a failing one and report the first meaningful divergence (the default command). Exit 0: same work; 1: divergence; 2: trouble',
+      (y) =>
+        y
+          .positional('good', { describe: 'trace of the run that worked: a strace log, an -ff directory, or - for standard input', type: 'string', demandOption: true })
+          .positional('bad', { describe: 'trace of the run that failed', type: 'string', demandOption: true })
+          .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: for the terminal; json: ../shared/CONTRACT.md `diff --format json`' })
+          .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
+          .option('context', { alias: 'C', type: 'number', default: 3, describe: 'lines of context around the divergence' })
+          .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
+          .option('input-format', { choices: ['strace'] as const, describe: 'skip content detection' })
+          .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace', 'the ENOSPC cache write that turned into a 502')
+          .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --format json', 'the contract JSON for a refused connect')
+          .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0'),
+      async (args) => {
+        const context = args.context;
+        if (!Number.isInteger(context) || context < 0 || context > 1000) throw new UsageError(`--context must be a whole number from 0 to 1000, not ${String(args.context)}`);
+        code = await diffCommand({
+          good: fromArg(args.good as string),
+          bad: fromArg(args.bad as string),
+          format: args.format,
+          ...(args.out !== undefined ? { out: args.out } : {}),
+          context,
+          ...(args.color !== undefined ? { color: args.color } : {}),
+        });
+      },
+    )
     .command(
       'parse <trace..>',
       'Parse traces into the common event timeline (one JSON object a line)',
@@ -47,7 +76,6 @@ async function main(argv: string[]): Promise<number> {
         });
       },
     )
-    .demandCommand(1, 'Give a command: `tracediff parse <trace>` (diff and analyze arrive in later releases).')
     .strict()
     .version(VERSION)
     .alias('v', 'version')

@@ -18,6 +18,11 @@ export interface OpenOptions {
   envelope?: boolean;
   /** Standard input, for `-` (injectable for tests). */
   stdin?: Readable;
+  /**
+   * Called with every chunk read from standard input, so a caller that must
+   * quote lines afterwards (the diff report) can keep what cannot be re-read.
+   */
+  onStdinChunk?: (chunk: Buffer) => void;
 }
 
 export interface OpenedTrace {
@@ -38,7 +43,7 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
   const streams: AsyncGenerator<TraceEvent[]>[] = [];
   const isSet = files.length > 1;
   for (const file of files) {
-    const { stream, head } = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin) : await fileWithHead(file);
+    const { stream, head } = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin, opts.onStdinChunk) : await fileWithHead(file);
     const det = detectFormat(head);
     if ('error' in det) {
       stream.destroy();
@@ -94,7 +99,7 @@ async function fileWithHead(file: string): Promise<{ stream: Readable; head: Buf
 }
 
 /** Read enough of stdin to detect its format, then replay it in front of the rest. */
-async function stdinWithHead(stdin: Readable): Promise<{ stream: Readable; head: Buffer }> {
+async function stdinWithHead(stdin: Readable, onChunk?: (chunk: Buffer) => void): Promise<{ stream: Readable; head: Buffer }> {
   const chunks: Buffer[] = [];
   let len = 0;
   const it = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -108,12 +113,15 @@ async function stdinWithHead(stdin: Readable): Promise<{ stream: Readable; head:
   }
   const head = Buffer.concat(chunks);
   async function* replay(): AsyncGenerator<Buffer> {
+    onChunk?.(head);
     yield head;
     if (done) return;
     for (;;) {
       const r = await it.next();
       if (r.done) return;
-      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      onChunk?.(b);
+      yield b;
     }
   }
   return { stream: Readable.from(replay(), { objectMode: false }), head };

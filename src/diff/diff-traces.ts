@@ -1,0 +1,34 @@
+/**
+ * The differ as one call for library users: read both sides, align them,
+ * and build the report (contract JSON plus context for renderers).
+ */
+import type { Readable } from 'node:stream';
+import { buildDiffReport, type DiffView } from '../report/diff-report.js';
+import { diffSides } from './differ.js';
+import { readSide } from './read-side.js';
+import { Interner } from './side.js';
+
+export interface DiffTracesOptions {
+  /** Tool version written into the report. */
+  version: string;
+  /** Lines of context quoted around the divergence (default 3). */
+  context?: number;
+  /** Standard input, for a side given as `-`. */
+  stdin?: Readable;
+}
+
+/** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
+export async function diffTraces(goodPaths: string[], badPaths: string[], opts: DiffTracesOptions): Promise<DiffView> {
+  const strings = new Interner();
+  const chunks: Buffer[] = [];
+  const usesStdin = goodPaths.includes('-') || badPaths.includes('-');
+  const open = { ...(opts.stdin ? { stdin: opts.stdin } : {}), ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}) };
+  const good = await readSide(goodPaths, strings, open);
+  const bad = await readSide(badPaths, strings, open);
+  const outcome = diffSides(good, bad, strings);
+  return buildDiffReport(good, bad, strings, outcome, {
+    version: opts.version,
+    context: opts.context ?? 3,
+    ...(usesStdin ? { stdin: Buffer.concat(chunks) } : {}),
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The terminal report of a diff: the verdict first, then good and bad side
+ * by side around the divergence (stacked when the terminal is narrow), then
+ * what good does afterwards that bad never does.
+ */
+import type { ContextBlock, DiffView } from '../report/diff-report.js';
+import { pad, paint, shorten, visible, type Paint } from './terminal.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Terminal width; side by side from 100 columns, stacked below. */
+  width: number;
+}
+
+const SIDE_BY_SIDE_MIN = 100;
+
+export function renderDiffText(view: DiffView, opts: TextOptions): string {
+  const p = paint(opts.color);
+  const { report } = view;
+  const out: string[] = [];
+  const d = report.divergence;
+  const sides = `good: ${report.good.files.join(' ')} (${report.good.events} events), bad: ${report.bad.files.join(' ')} (${report.bad.events} events)`;
+  if (!d) {
+    out.push(p.green(p.bold('No meaningful divergence')) + ': both runs do the same work; what differs is run-to-run noise (pids, fds, addresses, ports, timings, byte counts of equal outcome, retries).');
+    out.push(p.dim(sides));
+  } else {
+    out.push(`${p.red(p.bold(`Divergence (${d.kind})`))}: ${visible(d.summary)}`);
+    out.push(p.dim(sides));
+    out.push('');
+    out.push(...context(view, opts, p));
+  }
+  for (const [name, s] of [['good', report.good], ['bad', report.bad]] as const) {
+    if (s.unparsed > 0) out.push(p.yellow(`warning: ${s.unparsed} line${s.unparsed === 1 ? '' : 's'} of ${name} could not be parsed and took no part in the diff (see \`tracediff parse\`)`));
+  }
+  if (report.missingAfter.length) {
+    out.push('');
+    out.push(p.bold('After the divergence, good does this and bad never does:'));
+    const w = Math.max(20, opts.width - 4);
+    for (const m of report.missingAfter) {
+      const where = `${m.good.file}:${m.good.line}`;
+      out.push(`  ${p.dim(where)}  ${shorten(visible(m.good.text), Math.max(20, w - where.length - 2))}`);
+      out.push(`      ${visible(m.summary)}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function context(view: DiffView, opts: TextOptions, p: Paint): string[] {
+  const { good, bad } = view.context;
+  if (opts.width >= SIDE_BY_SIDE_MIN && good && bad) return sideBySide(good, bad, opts.width, p);
+  const out: string[] = [];
+  for (const [name, block] of [['good', good], ['bad', bad]] as const) {
+    if (!block) {
+      out.push(p.dim(`${name}: (no counterpart)`));
+      continue;
+    }
+    out.push(p.bold(`${name}  ${block.file}:${block.focus}`));
+    out.push(...blockLines(block, opts.width - 2, name, p).map((l) => '  ' + l));
+    out.push('');
+  }
+  return out;
+}
+
+function blockLines(block: ContextBlock, width: number, side: 'good' | 'bad', p: Paint): string[] {
+  const numWidth = String(block.focusEnd + 10).length;
+  return block.lines.map((l) => {
+    const focus = l.line >= block.focus && l.line <= block.focusEnd;
+    const num = String(l.line).padStart(numWidth);
+    const text = shorten(visible(l.text), Math.max(10, width - numWidth - 3));
+    if (!focus) return `  ${p.dim(num)} ${text}`;
+    const mark = side === 'bad' ? p.red('>') : p.green('>');
+    return `${mark} ${p.bold(num)} ${side === 'bad' ? p.red(text) : text}`;
+  });
+}
+
+function sideBySide(good: ContextBlock, bad: ContextBlock, width: number, p: Paint): string[] {
+  const col = Math.floor((width - 3) / 2);
+  const plain = paint(false);
+  const left = [`good  ${good.file}:${good.focus}`, ...blockLines(good, col, 'good', plain)];
+  const right = [`bad  ${bad.file}:${bad.focus}`, ...blockLines(bad, col, 'bad', plain)];
+  const rows = Math.max(left.length, right.length);
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const l = shorten(left[r] ?? '', col);
+    const rt = shorten(right[r] ?? '', col);
+    const lp = pad(l, col);
+    // Colour after padding so escape codes do not upset the column arithmetic.
+    const lc = r === 0 ? p.bold(lp) : l.startsWith('>') ? p.green(lp) : lp;
+    const rc = r === 0 ? p.bold(rt) : rt.startsWith('>') ? p.red(rt) : rt;
+    out.push(`${lc} ${p.dim('│')} ${rc}`);
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * The diff report: the contract's JSON shape (../shared/CONTRACT.md, `diff
+ * --format json`) built from the differ's outcome, with the raw lines
+ * quoted from the traces, plus the context lines renderers show around the
+ * divergence (not part of the JSON).
+ */
+import type { DiffOutcome, DivergenceKind } from '../diff/differ.js';
+import { divergenceSummary, missingSummary, type Quoted } from '../diff/describe.js';
+import type { Interner, SideTrace } from '../diff/side.js';
+import { fetchLines, type LineMap } from './source-lines.js';
+
+export interface Located {
+  file: string;
+  line?: number;
+  packet?: number;
+  /** Last line of a call split across lines (unfinished … resumed). */
+  endLine?: number;
+  /** The raw line; for a split call, its first and last lines joined by " … ". */
+  text: string;
+}
+
+export interface Finding {
+  id: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  explanation: string;
+  evidence: Located[];
+}
+
+export interface SideSummary {
+  files: string[];
+  events: number;
+  /** Lines the parser could not read (they take no part in the diff). */
+  unparsed: number;
+}
+
+export interface DiffReport {
+  tool: 'tracediff';
+  version: string;
+  good: SideSummary;
+  bad: SideSummary;
+  divergence: null | {
+    kind: DivergenceKind | 'order';
+    bad: Located | null;
+    good: Located | null;
+    summary: string;
+  };
+  missingAfter: Array<{ good: Located; summary: string; count: number }>;
+  findings: Finding[];
+}
+
+export interface ContextLine {
+  line: number;
+  text: string;
+}
+
+export interface ContextBlock {
+  file: string;
+  /** The lines of the event the block is about. */
+  focus: number;
+  focusEnd: number;
+  lines: ContextLine[];
+}
+
+export interface DiffView {
+  report: DiffReport;
+  context: { good: ContextBlock | null; bad: ContextBlock | null };
+}
+
+export interface BuildOptions {
+  version: string;
+  /** Lines of context on each side of the divergence. */
+  context: number;
+  stdin?: Buffer;
+}
+
+export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: Interner, outcome: DiffOutcome, opts: BuildOptions): Promise<DiffView> {
+  const wanted = new Map<string, Set<number>>();
+  const want = (s: SideTrace, i: number, around = 0) => {
+    const file = s.files[s.file[i]!]!;
+    let set = wanted.get(file);
+    if (!set) wanted.set(file, (set = new Set()));
+    const first = s.line[i]!;
+    const last = Math.max(first, s.endLine[i]!);
+    for (let n = Math.max(1, first - around); n <= last + around; n++) set.add(n);
+  };
+  const d = outcome.divergence;
+  if (d?.good != null) want(good, d.good, opts.context);
+  if (d?.bad != null) want(bad, d.bad, opts.context);
+  for (const m of outcome.missingAfter) want(good, m.good);
+  const lines = await fetchLines(wanted, opts.stdin ? { stdin: opts.stdin } : {});
+
+  const locate = (s: SideTrace, i: number): Located => {
+    const file = s.files[s.file[i]!]!;
+    const map = lines.get(file) ?? new Map<number, string>();
+    const line = s.line[i]!;
+    const end = s.endLine[i]!;
+    const first = map.get(line) ?? '';
+    const loc: Located = { file, line, text: first };
+    if (end > line) {
+      loc.endLine = end;
+      loc.text = `${first} … ${(map.get(end) ?? '').trim()}`;
+    }
+    return loc;
+  };
+  const quote = (s: SideTrace, i: number): Quoted => {
+    const file = s.files[s.file[i]!]!;
+    const map = lines.get(file) ?? new Map<number, string>();
+    const q: Quoted = { text: map.get(s.line[i]!) ?? '', key: strings.text(s.key[i]!), outcome: strings.text(s.outcome[i]!) };
+    if (s.endLine[i]! > s.line[i]!) q.endText = map.get(s.endLine[i]!) ?? '';
+    if (!Number.isNaN(s.dur[i]!)) q.duration = s.dur[i]!;
+    return q;
+  };
+
+  const report: DiffReport = {
+    tool: 'tracediff',
+    version: opts.version,
+    good: { files: good.files, events: good.events, unparsed: good.unparsed },
+    bad: { files: bad.files, events: bad.events, unparsed: bad.unparsed },
+    divergence: d
+      ? {
+          kind: d.kind,
+          bad: d.bad !== null ? locate(bad, d.bad) : null,
+          good: d.good !== null ? locate(good, d.good) : null,
+          summary: divergenceSummary(d.kind, d.good !== null ? quote(good, d.good) : null, d.bad !== null ? quote(bad, d.bad) : null),
+        }
+      : null,
+    missingAfter: outcome.missingAfter.map((m) => ({ good: locate(good, m.good), summary: missingSummary(quote(good, m.good), m.count), count: m.count })),
+    findings: [],
+  };
+
+  const block = (s: SideTrace, i: number | null): ContextBlock | null => {
+    if (i === null) return null;
+    const file = s.files[s.file[i]!]!;
+    const map: LineMap = lines.get(file) ?? new Map();
+    const focus = s.line[i]!;
+    const focusEnd = Math.max(focus, s.endLine[i]!);
+    const out: ContextLine[] = [];
+    for (let n = Math.max(1, focus - opts.context); n <= focusEnd + opts.context; n++) {
+      const text = map.get(n);
+      if (text !== undefined) out.push({ line: n, text });
+    }
+    return { file, focus, focusEnd, lines: out };
+  };
+  return { report, context: { good: d ? block(good, d.good) : null, bad: d ? block(bad, d.bad) : null } };
+}
