@@ -265,7 +265,7 @@ describe('-y / -yy fd decorations', () => {
       type: 'array',
       items: [{ type: 'fd', fd: num('4'), decoration: 'pipe:[48956]' }, { type: 'fd', fd: num('5'), decoration: 'pipe:[48956]' }],
     });
-    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 5, type: 'pipe', path: 'pipe:[48956]' }]);
+    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 5, type: 'pipe', path: 'pipe:[48956]', origin: { file: 'x', line: 1 } }]);
   });
 
   it('socket:[N] (constructed)', () => {
@@ -314,7 +314,7 @@ describe('-y / -yy fd decorations', () => {
       'socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0, [3<UNIX-STREAM:[50347->50348]>, 4<UNIX-STREAM:[50348->50347]>]) = 0',
       'getsockname(3<UNIX-STREAM:[50347->50348]>, {sa_family=AF_UNIX}, [128 => 2]) = 0',
     ]);
-    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 3, type: 'socket', proto: 'UNIX-STREAM', local: '50347', peer: '50348' }]);
+    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 3, type: 'socket', proto: 'UNIX-STREAM', local: '50347', peer: '50348', origin: { file: 'x', line: 1 } }]);
   });
 
   it('NETLINK:[ROUTE:pid]', () => {
@@ -332,7 +332,7 @@ describe('-y / -yy fd decorations', () => {
       raw`write(6<anon_inode:[eventfd]>, "\1\0\0\0\0\0\0\0", 8) = 8`,
     ]);
     expect(sys(ev[0]).resultFd).toEqual({ fd: 6, type: 'anon', path: 'anon_inode:[eventfd]', origin: { file: 'x', line: 1 } });
-    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 6, type: 'anon', path: 'anon_inode:[eventfd]' }]);
+    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 6, type: 'anon', path: 'anon_inode:[eventfd]', origin: { file: 'x', line: 1 } }]);
   });
 
   it('nested -yy device `</dev/null<char 1:3>>`', () => {
@@ -343,7 +343,7 @@ describe('-y / -yy fd decorations', () => {
     ]);
     expect(sys(ev[0]).resultDecoration).toBe('/dev/null<char 1:3>');
     expect(sys(ev[0]).resultFd).toMatchObject({ fd: 3, type: 'device', path: '/dev/null' });
-    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 3, type: 'device', path: '/dev/null' }]);
+    expect(sys(ev[1]).fds).toEqual([{ arg: 0, fd: 3, type: 'device', path: '/dev/null', origin: { file: 'x', line: 1 } }]);
     expect(sys(ev[1]).args![0]).toEqual({ type: 'fd', fd: num('3'), decoration: '/dev/null<char 1:3>' });
   });
 

@@ -102,9 +102,9 @@ export const OPERATOR_STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'S
 /**
  * Errno outcomes of path probes that every program makes and that say
  * nothing when they appear or disappear: PATH lookups, locale and
- * configuration fallbacks, cache misses.
+ * configuration fallbacks, cache misses, `mkdir -p` finding the directory there.
  */
-export const PROBE_ERRNOS: ReadonlySet<string> = new Set(['E:ENOENT', 'E:ENOTDIR', 'E:ENXIO', 'E:ENODATA', 'E:EOPNOTSUPP', 'E:ENOTSUP', 'E:ENOTTY', 'E:EINVAL', 'E:EACCES']);
+export const PROBE_ERRNOS: ReadonlySet<string> = new Set(['E:EEXIST', 'E:ENOENT', 'E:ENOTDIR', 'E:ENXIO', 'E:ENODATA', 'E:EOPNOTSUPP', 'E:ENOTSUP', 'E:ENOTTY', 'E:EINVAL', 'E:EACCES']);
 
 /**
  * A call that does the same thing but takes this much longer in bad is a

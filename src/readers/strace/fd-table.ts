@@ -185,6 +185,8 @@ export class FdTables {
         const prev = t.get(fd);
         const e: Entry = { ...prev, fd, ...d };
         if (!prev) e.origin = undefined;
+        // Where the fd was made stays known when -yy redecorates it (a socket gains its peer on connect).
+        else if (prev.origin) ref.origin = prev.origin;
         t.set(fd, clean(e));
       }
       return ref;
