@@ -8,7 +8,7 @@ import { ANCHOR_FAMILIES } from '../knowledge/syscall-families.js';
 import { MISSING_AFTER_LIMIT, TIMING_MIN_RATIO, TIMING_MIN_SECONDS } from '../knowledge/diff-rules.js';
 import { align } from './align.js';
 import { fold, type Element } from './fold.js';
-import { isSignificant, outcomesEquivalent, type ItemView } from './rank.js';
+import { isSignificant, outcomesEquivalent, similarKeys, type ItemView } from './rank.js';
 import { IDLE_WAIT, KeyInfo, ON_SOCKET, type Interner, type SideTrace } from './side.js';
 import { matchStructure } from './structure.js';
 
@@ -129,7 +129,7 @@ class Context {
     }
     const moved = new Set<Element>();
     for (const { el, prevBad: pb } of goodGap) {
-      const other = movable.get(el.key)?.shift();
+      const other = movable.get(el.key)?.shift() ?? this.similarGap(el, badGap, moved);
       if (other) {
         moved.add(other);
         this.compare(gItems, el, bItems, other);
@@ -143,6 +143,16 @@ class Context {
       const b = this.firstSignificant('bad', bItems, el);
       if (b >= 0) this.candidates.push({ kind: 'extra', pos: b, bad: b, good: null, noise: false });
     }
+  }
+
+  /** A bad gap element naming the same thing as `el` up to a random token (a tempfile name). */
+  private similarGap(el: Element, badGap: Element[], taken: Set<Element>): Element | undefined {
+    const text = this.strings.text(el.key);
+    for (const b of badGap) {
+      if (taken.has(b) || b.key === el.key) continue;
+      if (similarKeys(text, this.strings.text(b.key))) return b;
+    }
+    return undefined;
   }
 
   /** A lane with no counterpart: an idle connection is noise, anything else a gap at its first real event. */
@@ -173,16 +183,18 @@ class Context {
       if (list) list.push(i);
       else goodOutcomes.set(key, [i]);
     }
+    const inLoop = ge.length > 1 || be.length > 1;
     for (let k = be.start; k < be.start + be.length; k++) {
       const b = bItems[k]!;
-      const gList = goodOutcomes.get(this.bad.key[b]!);
+      // Elements paired as similar (a random token apart) compare item by item in order.
+      const gList = goodOutcomes.get(this.bad.key[b]!) ?? (ge.key !== be.key ? [gItems[Math.min(ge.start + (k - be.start), ge.start + ge.length - 1)]!] : undefined);
       if (!gList) continue;
       const bv = this.view('bad', b);
       let same = false;
       for (const g of gList) {
         const gv = this.view('good', g);
         // Good's trace ended inside this call: it never showed an outcome to compare.
-        if (gv.outcome === 'unfinished' || outcomesEquivalent(bv.family, bv.cls, gv.outcome, bv.outcome)) { same = true; break; }
+        if (gv.outcome === 'unfinished' || outcomesEquivalent(bv.family, bv.cls, gv.outcome, bv.outcome, inLoop)) { same = true; break; }
         if (bv.endOfAttached && !isSignificant(bv)) { same = true; break; }
       }
       if (!same) {

@@ -3,13 +3,14 @@
  * applied to outcomes and to calls that only one side makes.
  */
 import { NOISE_CLASSES } from '../knowledge/syscall-families.js';
-import { NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS } from '../knowledge/diff-rules.js';
+import { NOISE_GAP_FAMILIES, NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS, RANDOM_TOKEN_MAX_DIFFERENCES, RANDOM_TOKEN_MIN_LENGTH } from '../knowledge/diff-rules.js';
 import type { EventClass } from './normalize.js';
 
 /** Two outcomes of the same call that two good runs could show. */
-export function outcomesEquivalent(family: string, cls: EventClass, a: string, b: string): boolean {
+export function outcomesEquivalent(family: string, cls: EventClass, a: string, b: string, inLoop = false): boolean {
   if (a === b) return true;
   for (const rule of OUTCOME_NOISE) {
+    if (rule.inLoops && !inLoop) continue;
     if (!rule.calls.some((c) => c === '*' || c === family || c === `class:${cls}`)) continue;
     if (rule.outcomes === '*' || (rule.outcomes.includes(a) && rule.outcomes.includes(b))) return true;
   }
@@ -43,6 +44,7 @@ export function isSignificant(v: ItemView): boolean {
   if (failed && isTimingOutcome(v.outcome)) return false;
   if (v.outcome === 'unfinished' && v.endOfAttached) return false;
   if (failed && PROBE_ERRNOS.has(v.outcome)) return false;
+  if (NOISE_GAP_FAMILIES[v.family] !== undefined) return false;
   if (failed) return true;
   if (NOISE_CLASSES.has(v.cls as never)) return false;
   if (v.family === 'close' && !v.onSocket) return false;
@@ -54,4 +56,29 @@ const TIMING_ERRNOS = new Set(['E:EAGAIN', 'E:EWOULDBLOCK', 'E:EINTR', 'E:EINPRO
 /** Errors that say "not now" rather than "no". */
 function isTimingOutcome(o: string): boolean {
   return TIMING_ERRNOS.has(o);
+}
+
+const TOKEN_SPLIT = /([/".\- :<>|=,])/;
+const RANDOMISH = /^[A-Za-z0-9_]+$/;
+
+/**
+ * Keys that differ only in a few same-length alphanumeric tokens: the same
+ * call on a name with a random part (tempfile's `td-ub_f23zn.out` against
+ * `td-2n5ox_yc.out`).
+ */
+export function similarKeys(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const ta = a.split(TOKEN_SPLIT);
+  const tb = b.split(TOKEN_SPLIT);
+  if (ta.length !== tb.length || ta[0] !== tb[0]) return false;
+  let diffs = 0;
+  for (let k = 0; k < ta.length; k++) {
+    const x = ta[k]!;
+    const y = tb[k]!;
+    if (x === y) continue;
+    if (x.length !== y.length || x.length < RANDOM_TOKEN_MIN_LENGTH || !RANDOMISH.test(x) || !RANDOMISH.test(y)) return false;
+    if (++diffs > RANDOM_TOKEN_MAX_DIFFERENCES) return false;
+  }
+  return true;
 }

@@ -72,6 +72,8 @@ export interface OutcomeNoise {
   readonly calls: readonly string[];
   /** Outcome classes that are interchangeable for these calls (`E:` errnos, ok, eof, partial, timeout). */
   readonly outcomes: readonly string[] | '*';
+  /** Only inside a folded run of the call (a loop), not for a single call. */
+  readonly inLoops?: boolean;
   readonly why: string;
 }
 
@@ -83,9 +85,27 @@ export const OUTCOME_NOISE: readonly OutcomeNoise[] = [
   { calls: ['class:wait'], outcomes: '*', why: 'how many fds were ready, which ones, and whether a wait timed out or was interrupted depends on timing, not on what the program does' },
   { calls: ['class:sync', 'class:time', 'class:random', 'class:memory', 'class:identity', 'class:sigmask'], outcomes: '*', why: 'lock contention, clocks, entropy, the allocator and identity queries answer differently in every run' },
   { calls: ['read', 'recv', 'write', 'send', 'accept', 'sendfile'], outcomes: ['ok', 'partial', 'E:EAGAIN', 'E:EWOULDBLOCK'], why: 'EAGAIN is how non-blocking I/O says "not now"; a short read or write and the size of each chunk follow from timing' },
+  { calls: ['wait'], outcomes: '*', why: 'whether a WNOHANG wait finds a child, or ECHILD because the SIGCHLD handler reaped it first, is timing; the children\'s exit events carry their status' },
+  { calls: ['read', 'recv'], outcomes: ['ok', 'partial', 'eof', 'E:EAGAIN'], inLoops: true, why: 'a loop that reads until the peer closes sees the end of file or not depending on whether the FIN arrived before it stopped reading' },
   { calls: ['connect'], outcomes: ['ok', 'E:EINPROGRESS', 'E:EALREADY', 'E:EISCONN'], why: 'a non-blocking connect reports EINPROGRESS and completes later; whether it finished at once is timing' },
   { calls: ['*'], outcomes: ['ok', 'partial', 'E:EINTR', 'E:ERESTARTSYS', 'E:ERESTARTNOINTR', 'E:ERESTARTNOHAND', 'E:ERESTART_RESTARTBLOCK'], why: 'a call interrupted by a signal is restarted or retried: being interrupted is timing, what follows is not' },
 ];
+
+/**
+ * Families that appear and disappear between good runs although they are
+ * not noise classes in general, each with why.
+ */
+export const NOISE_GAP_FAMILIES: Readonly<Record<string, string>> = {
+  wait: 'children are reaped wherever SIGCHLD lands (a blocking wait4, or WNOHANG in the handler and an ECHILD after); the exit events of the children carry the outcome',
+};
+
+/**
+ * Two keys that differ only in tokens of the same length made of letters
+ * and digits name the same thing with a random part the masks did not
+ * catch (tempfile's 8 characters, a session id): at most this many tokens.
+ */
+export const RANDOM_TOKEN_MAX_DIFFERENCES = 2;
+export const RANDOM_TOKEN_MIN_LENGTH = 4;
 
 /**
  * Signals whose delivery (or absence) is timing: a child's exit notice, a
