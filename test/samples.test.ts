@@ -1,5 +1,5 @@
 /**
- * The traces recorded on this machine (samples/strace-flags, re-made by
+ * The traces recorded on this machine (samples/*, each re-made by its
  * record.sh) and the seed sample: every line strace wrote is classified,
  * every argument list parses.
  */
@@ -10,7 +10,8 @@ import { byKind, parseFile, REPO, straceFiles } from './helpers/corpus.js';
 /** Traces taken from strace's stderr with the program's own stdout/stderr on the same stream. */
 const PROGRAM_OUTPUT_MIXED_IN = new Set(['e-write-1-stderr.strace', 'stderr.strace', 'f-stderr.strace']);
 
-const files = [...straceFiles(`${REPO}/samples/strace-flags`), ...straceFiles(`${REPO}/samples/nginx-cache-enospc`)];
+// Every trace under samples/: the flag matrix, the seed, and the differ's recorded pairs.
+const files = straceFiles(`${REPO}/samples`).filter((p) => !p.includes('/workloads/'));
 
 describe('recorded samples', () => {
   it('finds them', () => {

@@ -42,7 +42,12 @@ export function targetText(key: string): string {
     if (part.startsWith('file:') || part.startsWith('dir:') || part.startsWith('device:')) words.push(pathWords(part.slice(part.indexOf(':') + 1)));
     else if (part.startsWith('sock:')) words.push(socketWords(part.slice(5)));
     else if (part === 'pipe') words.push('a pipe');
-    else if (part.startsWith('"/')) words.push(pathWords(JSON.parse(part.replace(/^("[^"]*").*$/, '$1')) as string));
+    else if (part.startsWith('"')) {
+      const path = JSON.parse(part.replace(/^("(?:[^"\\]|\\.)*").*$/, '$1')) as string;
+      // A relative name is read against the directory fd before it: say the name, not the directory.
+      if (!path.startsWith('/') && words.length && key.includes(' dir:')) words.pop();
+      words.push(pathWords(path));
+    }
   }
   const unique = [...new Set(words)];
   return unique.length ? ` on ${unique.join(' and ')}` : '';

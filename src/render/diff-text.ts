@@ -1,18 +1,23 @@
 /**
  * The terminal report of a diff: the verdict first, then good and bad side
- * by side around the divergence (stacked when the terminal is narrow), then
+ * by side around the divergence (stacked below 143 columns), then
  * what good does afterwards that bad never does.
  */
 import type { ContextBlock, DiffView } from '../report/diff-report.js';
-import { pad, paint, shorten, visible, type Paint } from './terminal.js';
+import { pad, paint, shorten, visible, wrap, type Paint } from './terminal.js';
 
 export interface TextOptions {
   color: boolean;
-  /** Terminal width; side by side from 100 columns, stacked below. */
+  /** Terminal width; side by side from 143 columns, stacked below. */
   width: number;
 }
 
-const SIDE_BY_SIDE_MIN = 100;
+/**
+ * Side by side needs about 70 columns a side to show a call and its result
+ * (strace lines with -f -tt -T run to 120 and more); narrower terminals get
+ * good above bad, which reads better than two columns of ellipses.
+ */
+const SIDE_BY_SIDE_MIN = 143;
 
 export function renderDiffText(view: DiffView, opts: TextOptions): string {
   const p = paint(opts.color);
@@ -20,26 +25,33 @@ export function renderDiffText(view: DiffView, opts: TextOptions): string {
   const out: string[] = [];
   const d = report.divergence;
   const sides = `good: ${report.good.files.join(' ')} (${report.good.events} events), bad: ${report.bad.files.join(' ')} (${report.bad.events} events)`;
+  const W = Math.max(40, opts.width);
   if (!d) {
-    out.push(p.green(p.bold('No meaningful divergence')) + ': both runs do the same work; what differs is run-to-run noise (pids, fds, addresses, ports, timings, byte counts of equal outcome, retries).');
-    out.push(p.dim(sides));
+    const [first, ...rest] = wrap('No meaningful divergence: both runs do the same work; what differs is run-to-run noise (pids, fds, addresses, ports, timings, byte counts of equal outcome, retries).', W);
+    out.push(p.green(p.bold(first!.slice(0, 24))) + first!.slice(24), ...rest);
+    out.push(...wrap(sides, W, '  ').map(p.dim));
   } else {
-    out.push(`${p.red(p.bold(`Divergence (${d.kind})`))}: ${visible(d.summary)}`);
-    out.push(p.dim(sides));
+    const head = `Divergence (${d.kind}):`;
+    const [first, ...rest] = wrap(`${head} ${visible(d.summary)}`, W, '  ');
+    out.push(p.red(p.bold(head)) + first!.slice(head.length), ...rest);
+    out.push(...wrap(sides, W, '  ').map(p.dim));
     out.push('');
-    out.push(...context(view, opts, p));
+    out.push(...context(view, { ...opts, width: W }, p));
   }
   for (const [name, s] of [['good', report.good], ['bad', report.bad]] as const) {
-    if (s.unparsed > 0) out.push(p.yellow(`warning: ${s.unparsed} line${s.unparsed === 1 ? '' : 's'} of ${name} could not be parsed and took no part in the diff (see \`tracediff parse\`)`));
+    if (s.unparsed > 0) out.push(...wrap(`warning: ${s.unparsed} line${s.unparsed === 1 ? '' : 's'} of ${name} could not be parsed and took no part in the diff (see \`tracediff parse\`)`, W, '  ').map(p.yellow));
   }
   if (report.missingAfter.length) {
     out.push('');
     out.push(p.bold('After the divergence, good does this and bad never does:'));
-    const w = Math.max(20, opts.width - 4);
     for (const m of report.missingAfter) {
       const where = `${m.good.file}:${m.good.line}`;
-      out.push(`  ${p.dim(where)}  ${shorten(visible(m.good.text), Math.max(20, w - where.length - 2))}`);
-      out.push(`      ${visible(m.summary)}`);
+      const text = visible(m.good.text);
+      if (where.length + text.length + 4 > W) {
+        out.push(`  ${p.dim(shorten(where, W - 2))}`);
+        out.push(`    ${shorten(text, W - 4)}`);
+      } else out.push(`  ${p.dim(where)}  ${text}`);
+      out.push(...wrap(visible(m.summary), W - 6, '      ').map((l, i) => (i === 0 ? '      ' + l : l)));
     }
   }
   return out.join('\n') + '\n';
@@ -54,7 +66,7 @@ function context(view: DiffView, opts: TextOptions, p: Paint): string[] {
       out.push(p.dim(`${name}: (no counterpart)`));
       continue;
     }
-    out.push(p.bold(`${name}  ${block.file}:${block.focus}`));
+    out.push(p.bold(shorten(`${name}  ${block.file}:${block.focus}`, opts.width)));
     out.push(...blockLines(block, opts.width - 2, name, p).map((l) => '  ' + l));
     out.push('');
   }
@@ -64,7 +76,8 @@ function context(view: DiffView, opts: TextOptions, p: Paint): string[] {
 function blockLines(block: ContextBlock, width: number, side: 'good' | 'bad', p: Paint): string[] {
   const numWidth = String(block.focusEnd + 10).length;
   return block.lines.map((l) => {
-    const focus = l.line >= block.focus && l.line <= block.focusEnd;
+    // A split call's two halves are the focus; other pids' lines between them are context.
+    const focus = l.line === block.focus || l.line === block.focusEnd;
     const num = String(l.line).padStart(numWidth);
     const text = shorten(visible(l.text), Math.max(10, width - numWidth - 3));
     if (!focus) return `  ${p.dim(num)} ${text}`;

@@ -45,3 +45,25 @@ export function shorten(s: string, width: number): string {
 export function pad(s: string, width: number): string {
   return s.length >= width ? s : s + ' '.repeat(width - s.length);
 }
+
+/** Wrap prose at word boundaries to `width`, indenting continuation lines; words longer than a line are cut. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/ +/)) {
+    const room = width - (out.length ? indent.length : 0);
+    if (line && line.length + 1 + word.length > room) {
+      out.push(line);
+      line = '';
+    }
+    let w = word;
+    while (w.length > width - indent.length) {
+      if (line) { out.push(line); line = ''; }
+      out.push(w.slice(0, width - indent.length));
+      w = w.slice(width - indent.length);
+    }
+    line = line ? `${line} ${w}` : w;
+  }
+  if (line || out.length === 0) out.push(line);
+  return out.map((l, i) => (i === 0 ? l : indent + l));
+}

@@ -1,0 +1,167 @@
+#!/bin/bash
+set -euo pipefail
+# samples/nginx-tmpfs-enospc/record.sh
+#
+# A re-creation, on this machine, of the real-world seed in
+# samples/nginx-cache-enospc/: an nginx reverse proxy with proxy_cache whose
+# cache (and proxy temp dir) lives on a full filesystem.
+#
+# Setup (all under /tmp/tracediff-nginx, all traffic on 127.0.0.1):
+#   - a 128 KiB tmpfs mounted on /tmp/tracediff-nginx/cache, holding
+#     proxy_cache_path (cache/c) and proxy_temp_path (cache/tmp);
+#   - upstream: `python3 -m http.server` on 127.0.0.1:18283 serving
+#     big.txt (65,536 bytes of text: 1024 lines of 64 bytes), NOT traced;
+#   - nginx (Debian's /usr/sbin/nginx, own config, master + 1 worker,
+#     daemon off) on 127.0.0.1:18282 proxying to it with proxy_cache,
+#     proxy_cache_valid 200 10m and sendfile on.
+# ONLY the nginx worker is traced, with `strace -p WORKER_PID`, while one
+#   curl -s -o BODY http://127.0.0.1:18282/big.txt
+# goes through (a cache MISS: nginx, tmpfs and cache are new for every run).
+#   good: the tmpfs has room: nginx writes the response into a temp file on
+#         it (pwritev), sends it to the client (writev + sendfile) and renames
+#         the temp file into the cache.
+#   bad:  the tmpfs was filled with dd after nginx started, so the first
+#         pwritev() to the temp file = -1 ENOSPC; nginx logs [crit], drops
+#         the upstream and client connections; curl gets an empty reply.
+# Two strace flag sets, each for good and bad (4 fresh runs):
+#   good.strace / bad.strace          strace -p PID -v -s 256 -o FILE  (like the seed)
+#   good-ftt.strace / bad-ftt.strace  strace -p PID -f -tt -T -yy -s 256 -o FILE
+# Needs root (mount, nginx master as root, workers as www-data).
+# Run on Debian with strace, nginx, curl, python3 installed.
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BASE=/tmp/tracediff-nginx
+PORT=18282
+UP_PORT=18283
+URL="http://127.0.0.1:$PORT/big.txt"
+UP_PID= NGX_PID= ST_PID=
+
+stop_pid() {  # $1 = pid, $2 = signal
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill "-$2" "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
+stop_all() {
+  stop_pid "$ST_PID" INT; ST_PID=
+  stop_pid "$NGX_PID" QUIT; NGX_PID=
+  stop_pid "$UP_PID" TERM; UP_PID=
+  if mountpoint -q "$BASE/cache"; then umount "$BASE/cache"; fi
+}
+cleanup() { cd /; stop_all; rm -rf "$BASE"; }
+trap cleanup EXIT
+
+for p in $PORT $UP_PORT; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+    echo "port $p is already in use" >&2; exit 1
+  fi
+done
+
+setup() {
+  stop_all
+  rm -rf "$BASE"
+  mkdir -p "$BASE"/{conf,logs,run,www,cache,client,misc}
+  # 65,536 bytes of plain text: 1024 lines of 64 bytes
+  for i in $(seq -w 1 1024); do
+    printf 'line %s of the tracediff upstream test file..................\n' "$i"
+  done > "$BASE/www/big.txt"
+  cat > "$BASE/conf/nginx.conf" <<NGX
+daemon off;
+master_process on;
+worker_processes 1;
+user www-data;
+pid $BASE/run/nginx.pid;
+error_log $BASE/logs/error.log;
+events { worker_connections 64; }
+http {
+    access_log $BASE/logs/access.log;
+    default_type application/octet-stream;
+    sendfile on;
+    client_body_temp_path $BASE/misc/body;
+    fastcgi_temp_path $BASE/misc/fastcgi;
+    uwsgi_temp_path $BASE/misc/uwsgi;
+    scgi_temp_path $BASE/misc/scgi;
+    proxy_temp_path $BASE/cache/tmp;
+    proxy_cache_path $BASE/cache/c levels=1:2 keys_zone=tdcache:1m max_size=1m inactive=10m;
+    server {
+        listen 127.0.0.1:$PORT;
+        location / {
+            proxy_pass http://127.0.0.1:$UP_PORT;
+            proxy_cache tdcache;
+            proxy_cache_valid 200 10m;
+        }
+    }
+}
+NGX
+  mount -t tmpfs -o size=128k,mode=0755 tmpfs "$BASE/cache"
+}
+
+start_servers() {
+  cd "$BASE"     # nginx keeps the cwd it is started in (shows in -yy AT_FDCWD<...>)
+  timeout 120 /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$BASE/www" "$UP_PORT" \
+    >"$BASE/logs/upstream.log" 2>&1 &
+  UP_PID=$!
+  timeout 120 /usr/sbin/nginx -p "$BASE" -c "$BASE/conf/nginx.conf" -e "$BASE/logs/error.log" \
+    >"$BASE/logs/nginx.out" 2>&1 &
+  NGX_PID=$!     # the timeout process; nginx master is its child
+  WORKER=
+  for _ in $(seq 100); do
+    if [ -s "$BASE/run/nginx.pid" ]; then
+      MASTER=$(cat "$BASE/run/nginx.pid")
+      WORKER=$(ps -o pid=,args= --ppid "$MASTER" | awk '/nginx: worker process/ {print $1; exit}')
+      [ -n "$WORKER" ] && break
+    fi
+    sleep 0.1
+  done
+  [ -n "$WORKER" ] || { echo "nginx worker did not start" >&2; cat "$BASE/logs/error.log" >&2; exit 1; }
+  for _ in $(seq 50); do   # upstream ready? (probe the upstream only, never nginx)
+    (exec 3<>/dev/tcp/127.0.0.1/$UP_PORT) 2>/dev/null && break
+    sleep 0.1
+  done
+  sleep 0.5
+}
+
+fill_tmpfs() {
+  # write zeros until the tmpfs is full (dd stops with ENOSPC; bounded by the 128k size)
+  dd if=/dev/zero of="$BASE/cache/filler" bs=4k 2>/dev/null || true
+  sync
+  df -k "$BASE/cache" | tail -1
+}
+
+trace_request() {  # $1 = output name, rest = strace flags
+  local out=$1; shift
+  strace -p "$WORKER" "$@" -o "$BASE/$out" 2>"$BASE/logs/strace.err" &
+  ST_PID=$!
+  for _ in $(seq 50); do   # wait until strace is attached
+    [ "$(awk '/^TracerPid:/ {print $2}' /proc/"$WORKER"/status)" != 0 ] && break
+    sleep 0.1
+  done
+  sleep 0.5
+  rc=0
+  timeout 10 curl -s -o "$BASE/client/body" -D "$BASE/client/headers" \
+    -w '%{http_code} %{size_download}' "$URL" >"$BASE/client/result" || rc=$?
+  sleep 0.5
+  kill -INT "$ST_PID"; wait "$ST_PID" || true; ST_PID=
+  echo "--- $out: curl exit $rc, http_code/size: $(cat "$BASE/client/result"), tmpfs: $(ls "$BASE/cache" | tr '\n' ' ')"
+  head -1 "$BASE/client/headers" 2>/dev/null || true
+  grep -h 'crit\|error\]' "$BASE/logs/error.log" || true
+  cp "$BASE/$out" "$HERE/$out"
+}
+
+run_case() {  # $1 = good|bad, $2 = output name, rest = strace flags
+  local mode=$1; shift
+  setup
+  start_servers
+  if [ "$mode" = bad ]; then fill_tmpfs; fi
+  trace_request "$@"
+  stop_all
+}
+
+run_case good good.strace -v -s 256
+run_case bad bad.strace -v -s 256
+run_case good good-ftt.strace -f -tt -T -yy -s 256
+run_case bad bad-ftt.strace -f -tt -T -yy -s 256
+
+cd "$HERE" && wc -l good.strace bad.strace good-ftt.strace bad-ftt.strace
