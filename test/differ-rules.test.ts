@@ -198,6 +198,10 @@ describe('noise rules', () => {
     expect(isSignificant({ ...v, family: 'close', cls: 'file', outcome: 'ok' })).toBe(false);
     expect(isSignificant({ ...v, family: 'close', cls: 'file', outcome: 'ok', onSocket: true })).toBe(true);
     expect(isSignificant({ ...v, family: 'stat', cls: 'fdmeta', outcome: 'E:ENOENT' })).toBe(false);
+    expect(isSignificant({ ...v, family: 'open', cls: 'file', outcome: 'E:ENOENT' })).toBe(false);
+    // A failure outside path probing is behaviour even when only one run has it.
+    expect(isSignificant({ ...v, family: 'connect', cls: 'net', outcome: 'E:EACCES' })).toBe(true);
+    expect(isSignificant({ ...v, family: 'write', cls: 'file', outcome: 'E:EINVAL' })).toBe(true);
     expect(isSignificant({ ...v, family: 'signal', cls: 'signal', outcome: 'ok', signal: 'SIGCHLD' })).toBe(false);
     expect(isSignificant({ ...v, family: 'signal', cls: 'signal', outcome: 'ok', signal: 'SIGSEGV' })).toBe(true);
     expect(isSignificant({ ...v, family: 'exit', cls: 'exit', outcome: 'killed:SIGTERM', endOfAttached: true })).toBe(false);

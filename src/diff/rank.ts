@@ -3,7 +3,7 @@
  * applied to outcomes and to calls that only one side makes.
  */
 import { NOISE_CLASSES } from '../knowledge/syscall-families.js';
-import { NOISE_GAP_FAMILIES, NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS, RANDOM_TOKEN_MAX_DIFFERENCES, RANDOM_TOKEN_MIN_LENGTH } from '../knowledge/diff-rules.js';
+import { NOISE_GAP_FAMILIES, NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS, PROBE_FAMILIES, RANDOM_TOKEN_MAX_DIFFERENCES, RANDOM_TOKEN_MIN_LENGTH } from '../knowledge/diff-rules.js';
 import type { EventClass } from './normalize.js';
 
 /** Two outcomes of the same call that two good runs could show. */
@@ -43,7 +43,7 @@ export function isSignificant(v: ItemView): boolean {
   }
   if (failed && isTimingOutcome(v.outcome)) return false;
   if (v.outcome === 'unfinished' && v.endOfAttached) return false;
-  if (failed && PROBE_ERRNOS.has(v.outcome)) return false;
+  if (failed && PROBE_ERRNOS.has(v.outcome) && PROBE_FAMILIES.has(v.family)) return false;
   if (NOISE_GAP_FAMILIES[v.family] !== undefined) return false;
   if (failed) return true;
   if (NOISE_CLASSES.has(v.cls as never)) return false;

@@ -124,6 +124,7 @@ export const OPERATOR_STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'S
  * nothing when they appear or disappear: PATH lookups, locale and
  * configuration fallbacks, cache misses, `mkdir -p` finding the directory there.
  */
+export const PROBE_FAMILIES: ReadonlySet<string> = new Set(['open', 'stat', 'access', 'readlink', 'exec', 'statfs', 'getxattr', 'lgetxattr', 'fgetxattr', 'listxattr', 'ioctl', 'mkdir', 'chdir', 'unlink', 'getcwd']);
 export const PROBE_ERRNOS: ReadonlySet<string> = new Set(['E:EEXIST', 'E:ENOENT', 'E:ENOTDIR', 'E:ENXIO', 'E:ENODATA', 'E:EOPNOTSUPP', 'E:ENOTSUP', 'E:ENOTTY', 'E:EINVAL', 'E:EACCES']);
 
 /**
