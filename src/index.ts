@@ -2,7 +2,10 @@
  * tracediff as a library. Each layer is importable on its own:
  *   model    — the event and value types every layer shares
  *   readers  — strace text (today), format detection, -ff sets
- *   knowledge — errno, signal and fd-syscall tables
+ *   knowledge — errno, signal, fd-syscall, syscall-family and diff-noise tables
+ *   diff     — normalization, structure, folding, alignment, the first divergence
+ *   report   — the diff report (contract JSON) with quoted lines
+ *   render   — text and JSON renderers
  */
 export type * from './model/events.js';
 export type * from './model/values.js';
@@ -21,3 +24,19 @@ export { readLines, type LineBatch } from './io/lines.js';
 export { scanLine, type LineRecord, type RecordKind } from '../grammars/strace/envelope.js';
 
 export * from './knowledge/fd-syscalls.js';
+export * from './knowledge/syscall-families.js';
+export * from './knowledge/diff-rules.js';
+
+export { diffTraces, type DiffTracesOptions } from './diff/diff-traces.js';
+export { diffSides, type DiffOutcome, type Divergence, type DivergenceKind, type MissingEntry, type Candidate } from './diff/differ.js';
+export { readSide } from './diff/read-side.js';
+export { Interner, SideBuilder, type SideTrace, type Unit, type Lane } from './diff/side.js';
+export { Normalizer, type Normalized } from './diff/normalize.js';
+export { matchStructure, unitSignature, type Structure } from './diff/structure.js';
+export { fold, type Element } from './diff/fold.js';
+export { align, type Op, type AlignOptions } from './diff/align.js';
+export { outcomesEquivalent, isSignificant, similarKeys } from './diff/rank.js';
+export { buildDiffReport, type DiffReport, type DiffView, type Located, type Finding, type ContextBlock } from './report/diff-report.js';
+export { fetchLines } from './report/source-lines.js';
+export { renderDiffText, type TextOptions } from './render/diff-text.js';
+export { renderDiffJson } from './render/json.js';

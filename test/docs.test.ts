@@ -27,3 +27,15 @@ describe('docs', () => {
     });
   }
 });
+
+describe('README quick start', () => {
+  it('shows what `tracediff` prints for the bundled sample', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [join(REPO, 'dist/src/cli/main.js'), 'samples/nginx-cache-enospc/good.strace', 'samples/nginx-cache-enospc/bad.strace'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const block = /```\n(Divergence \(result\)[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    for (const line of block!.split('\n')) if (line && line !== '…') expect(r.stdout.split('\n')).toContain(line);
+  });
+});
