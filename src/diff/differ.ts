@@ -44,6 +44,10 @@ export interface Candidate extends Divergence {
 }
 
 const KIND_ORDER: Record<DivergenceKind, number> = { result: 0, missing: 1, extra: 2, timing: 3 };
+const SIMILAR_SCAN_LIMIT = 64;
+
+/** Keys that can be similar (see similarKeys) share a family and a length. */
+const similarityBucket = (key: string) => `${key.length} ${key.slice(0, key.indexOf(' ') >>> 0)}`;
 
 export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner): DiffOutcome {
   const info = new KeyInfo(strings);
@@ -121,15 +125,28 @@ class Context {
     }
 
     // A call both runs make, in a different place, moved: only its outcome can matter.
-    const movable = new Map<number, Element[]>();
+    const movable = new Map<number, { els: Element[]; next: number }>();
+    const bySimilarity = new Map<string, Element[]>();
     for (const el of badGap) {
       const q = movable.get(el.key);
-      if (q) q.push(el);
-      else movable.set(el.key, [el]);
+      if (q) q.els.push(el);
+      else movable.set(el.key, { els: [el], next: 0 });
+      const bucket = similarityBucket(this.strings.text(el.key));
+      const list = bySimilarity.get(bucket);
+      if (list) list.push(el);
+      else bySimilarity.set(bucket, [el]);
     }
     const moved = new Set<Element>();
+    const takeSame = (key: number): Element | undefined => {
+      const q = movable.get(key);
+      while (q && q.next < q.els.length) {
+        const el = q.els[q.next++]!;
+        if (!moved.has(el)) return el;
+      }
+      return undefined;
+    };
     for (const { el, prevBad: pb } of goodGap) {
-      const other = movable.get(el.key)?.shift() ?? this.similarGap(el, badGap, moved);
+      const other = takeSame(el.key) ?? this.similarGap(el, bySimilarity.get(similarityBucket(this.strings.text(el.key))), moved);
       if (other) {
         moved.add(other);
         this.compare(gItems, el, bItems, other);
@@ -146,10 +163,14 @@ class Context {
   }
 
   /** A bad gap element naming the same thing as `el` up to a random token (a tempfile name). */
-  private similarGap(el: Element, badGap: Element[], taken: Set<Element>): Element | undefined {
+  private similarGap(el: Element, candidates: Element[] | undefined, taken: Set<Element>): Element | undefined {
+    if (!candidates) return undefined;
     const text = this.strings.text(el.key);
-    for (const b of badGap) {
+    let tried = 0;
+    for (const b of candidates) {
       if (taken.has(b) || b.key === el.key) continue;
+      // Bounded: a pathological gap of thousands of look-alike names must not go quadratic.
+      if (++tried > SIMILAR_SCAN_LIMIT) break;
       if (similarKeys(text, this.strings.text(b.key))) return b;
     }
     return undefined;

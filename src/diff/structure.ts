@@ -35,18 +35,18 @@ export function unitSignature(side: SideTrace, u: number): string {
 
 /** Pair items of two lists that share a group, in order; report the rest. */
 function pairInOrder<T>(good: T[], bad: T[], group: (side: 'good' | 'bad', x: T) => string) {
-  const waiting = new Map<string, T[]>();
+  const waiting = new Map<string, { items: T[]; next: number }>();
   for (const b of bad) {
     const g = group('bad', b);
     let q = waiting.get(g);
-    if (!q) waiting.set(g, (q = []));
-    q.push(b);
+    if (!q) waiting.set(g, (q = { items: [], next: 0 }));
+    q.items.push(b);
   }
   const pairs: Array<[T, T]> = [];
   const goodOnly: T[] = [];
   for (const g of good) {
     const q = waiting.get(group('good', g));
-    const b = q?.shift();
+    const b = q && q.next < q.items.length ? q.items[q.next++] : undefined;
     if (b === undefined) goodOnly.push(g);
     else pairs.push([g, b]);
   }
