@@ -38,15 +38,20 @@ function facts(q: Quoted): CallFacts {
 /** What the key says the call was done on, in words. */
 export function targetText(key: string): string {
   const words: string[] = [];
+  let lastFdPath: string | undefined;
   for (const part of key.split(' ').slice(1)) {
-    if (part.startsWith('file:') || part.startsWith('dir:') || part.startsWith('device:')) words.push(pathWords(part.slice(part.indexOf(':') + 1)));
-    else if (part.startsWith('sock:')) words.push(socketWords(part.slice(5)));
+    if (part.startsWith('file:') || part.startsWith('dir:') || part.startsWith('device:')) {
+      lastFdPath = part.slice(part.indexOf(':') + 1);
+      words.push(pathWords(lastFdPath));
+    } else if (part.startsWith('sock:')) words.push(socketWords(part.slice(5)));
     else if (part === 'pipe') words.push('a pipe');
     else if (part.startsWith('"')) {
       const path = JSON.parse(part.replace(/^("(?:[^"\\]|\\.)*").*$/, '$1')) as string;
-      // A relative name is read against the directory fd before it: say the name, not the directory.
-      if (!path.startsWith('/') && words.length && key.includes(' dir:')) words.pop();
-      words.push(pathWords(path));
+      // A relative name is resolved against the directory fd before it (openat(dirfd, "rpc")): say the whole path.
+      if (!path.startsWith('/') && lastFdPath !== undefined) {
+        words.pop();
+        words.push(pathWords(`${lastFdPath.replace(/\/$/, '')}/${path}`));
+      } else words.push(pathWords(path));
     }
   }
   const unique = [...new Set(words)];
@@ -110,7 +115,7 @@ export function divergenceSummary(kind: 'result' | 'missing' | 'extra' | 'timing
 }
 
 export function missingSummary(q: Quoted, count: number): string {
-  return `${cap(callText(q))}: ${count === 1 ? 'once' : `${count} times`} in good after the divergence, never in bad.`;
+  return `${cap(callText(q))}: ${count === 1 ? 'once' : `${count} times`} in good after the divergence; bad never does it from there on.`;
 }
 
 /** Sentence case for prose, but a syscall name stays as the kernel spells it. */
