@@ -155,3 +155,18 @@ describe('tracediff diff', () => {
     expect(r.out).toMatch(/samples\/nginx-cache-enospc\/good\.strace/);
   });
 });
+
+describe('--input-format', () => {
+  it('reads a strace log whose head does not look like one', () => {
+    const noisy = join(tmp, 'noisy.strace');
+    const banner = Array.from({ length: 400 }, (_, i) => `program banner line ${i}`).join('\n');
+    writeFileSync(noisy, banner + '\n' + readFileSync(join(REPO, BAD), 'utf8'));
+    expect(run([GOOD, noisy]).code).toBe(2);
+    const r = run([GOOD, noisy, '--input-format', 'strace', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.divergence.bad.line).toBe(432);
+    expect(j.bad.unparsed).toBe(400);
+    expect(run(['parse', noisy, '--input-format', 'strace']).code).toBe(0);
+  });
+});

@@ -17,13 +17,14 @@ export interface DiffCommandOptions {
   out?: string;
   context: number;
   color?: boolean;
+  inputFormat?: 'strace';
 }
 
 export async function diffCommand(o: DiffCommandOptions): Promise<number> {
   if (o.good === '-' && o.bad === '-') throw new UsageError('only one side can be read from standard input (-)');
   let view;
   try {
-    view = await diffTraces([o.good], [o.bad], { version: VERSION, context: o.context });
+    view = await diffTraces([o.good], [o.bad], { version: VERSION, context: o.context, ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}) });
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
           ...(args.out !== undefined ? { out: args.out } : {}),
           context,
           ...(args.color !== undefined ? { color: args.color } : {}),
+          ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
         });
       },
     )
@@ -72,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
           format: args.format,
           out: args.out,
           envelope: args.envelope,
+          ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
           stats: args.stats,
         });
       },

@@ -13,12 +13,13 @@ export interface ParseCommandOptions {
   out?: string;
   envelope: boolean;
   stats: boolean;
+  inputFormat?: 'strace';
 }
 
 export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   let opened;
   try {
-    opened = await openTraces(o.traces, { envelope: o.envelope });
+    opened = await openTraces(o.traces, { envelope: o.envelope, ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}) });
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

@@ -15,6 +15,8 @@ export interface DiffTracesOptions {
   context?: number;
   /** Standard input, for a side given as `-`. */
   stdin?: Readable;
+  /** Skip content detection (`--input-format`). */
+  inputFormat?: 'strace';
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -22,7 +24,7 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
   const strings = new Interner();
   const chunks: Buffer[] = [];
   const usesStdin = goodPaths.includes('-') || badPaths.includes('-');
-  const open = { ...(opts.stdin ? { stdin: opts.stdin } : {}), ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}) };
+  const open = { ...(opts.stdin ? { stdin: opts.stdin } : {}), ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}), ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}) };
   const good = await readSide(goodPaths, strings, open);
   const bad = await readSide(badPaths, strings, open);
   const outcome = diffSides(good, bad, strings);

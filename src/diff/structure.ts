@@ -4,7 +4,8 @@
  * different number of requests do not pull unrelated events together.
  *
  * Processes pair by their place in the process tree (the chain of programs
- * from the root) in order of appearance; connections pair by what they are
+ * from the root) and the shape of their argv, in order of appearance, then
+ * by the chain alone; connections pair by what they are
  * (how the socket was made and to which service) in order, idle
  * connections only with idle ones.
  */
@@ -59,12 +60,16 @@ export function matchStructure(good: SideTrace, bad: SideTrace, strings: Interne
   const gu = good.units.map((_, i) => i);
   const bu = bad.units.map((_, i) => i);
   const sig = { good: new Map<number, string>(), bad: new Map<number, string>() };
-  const units = pairInOrder(gu, bu, (side, u) => {
+  const sigOf = (side: 'good' | 'bad', u: number) => {
     const m = sig[side];
     let s = m.get(u);
     if (s === undefined) m.set(u, (s = unitSignature(side === 'good' ? good : bad, u)));
     return s;
-  });
+  };
+  // Same program chain and argv shape first (`grep -q x f` with `grep -q x f`), then the chain alone.
+  const shaped = pairInOrder(gu, bu, (side, u) => `${sigOf(side, u)} #${(side === 'good' ? good : bad).units[u]!.argc ?? '-'}`);
+  const rest = pairInOrder(shaped.goodOnly, shaped.badOnly, sigOf);
+  const units = { pairs: [...shaped.pairs, ...rest.pairs].sort((x, y) => x[0] - y[0]), goodOnly: rest.goodOnly, badOnly: rest.badOnly };
 
   const lanes: Array<[number, number]> = [];
   const goodOnlyLanes: number[] = [];

@@ -23,6 +23,12 @@ export interface OpenOptions {
    * quote lines afterwards (the diff report) can keep what cannot be re-read.
    */
   onStdinChunk?: (chunk: Buffer) => void;
+  /**
+   * `--input-format`: read every file as this format whatever its content
+   * looks like (a strace log whose first lines are program output). gzip is
+   * still undone.
+   */
+  inputFormat?: 'strace';
 }
 
 export interface OpenedTrace {
@@ -44,7 +50,9 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
   const isSet = files.length > 1;
   for (const file of files) {
     const { stream, head } = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin, opts.onStdinChunk) : await fileWithHead(file);
-    const det = detectFormat(head);
+    const detected = detectFormat(head);
+    const gzip = head.length > 1 && head[0] === 0x1f && head[1] === 0x8b;
+    const det = opts.inputFormat && !(gzip && 'error' in detected) ? { format: opts.inputFormat, gzip } : detected;
     if ('error' in det) {
       stream.destroy();
       throw new InputError(`${file} ${det.error}`);
