@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffTraces } from '../src/diff/diff-traces.js';
 import type { DiffReport } from '../src/report/diff-report.js';
-import { REPO } from './helpers/corpus.js';
+import { CORPUS, REPO, straceFiles } from './helpers/corpus.js';
 
 async function diff(good: string, bad: string): Promise<DiffReport> {
   return (await diffTraces([join(REPO, 'samples', good)], [join(REPO, 'samples', bad)], { version: 'test' })).report;
@@ -135,4 +135,23 @@ describe('two good runs of the same work: no divergence (the false-positive test
     const r = await diff('good-twice/curl/run1.strace', 'good-twice/ls/run1.strace');
     expect(r.divergence).not.toBeNull();
   });
+});
+
+describe('every corpus strace log', () => {
+  // Public logs of every shape (threads, -ff, -c, old strace): the differ must finish on each and
+  // find nothing between a log and itself — nor crash between neighbours that have nothing in common.
+  const files = [...straceFiles(`${CORPUS}/strace`), ...straceFiles(`${CORPUS}/generated-local`)];
+  it('finds them', () => expect(files.length).toBeGreaterThan(40));
+  it('diffs each against itself to no divergence, and each against the next without failing', async () => {
+    const selfDiverging: string[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const self = await diffTraces([files[i]!], [files[i]!], { version: 'test' });
+      if (self.report.divergence) selfDiverging.push(files[i]!);
+      if (i + 1 < files.length) {
+        const cross = await diffTraces([files[i]!], [files[i + 1]!], { version: 'test' });
+        expect(cross.report.missingAfter.length).toBeLessThanOrEqual(50);
+      }
+    }
+    expect(selfDiverging).toEqual([]);
+  }, 300_000);
 });
