@@ -51,7 +51,6 @@ interface DiffResult {
   bad: { events: number; items: number; unparsed: number };
   divergence: null | { kind: string; badLine: number | null; goodLine: number | null };
   candidates: number;
-  noise: number;
 }
 interface E2eResult {
   secs: number;
@@ -93,7 +92,6 @@ async function measure(mode: Mode, good: string, bad: string): Promise<unknown> 
       bad: { events: b.events, items: b.n, unparsed: b.unparsed },
       divergence: d && { kind: d.kind, badLine: d.bad == null ? null : b.line[d.bad]!, goodLine: d.good == null ? null : g.line[d.good]! },
       candidates: out.candidates.length,
-      noise: out.candidates.filter((c) => c.noise).length,
     } satisfies DiffResult;
   }
   const t0 = now();
@@ -220,7 +218,7 @@ async function main() {
       const dv = e.divergence;
       notes.push(
         `- ${pair}: items ${d0.good.items.toLocaleString('en')} / ${d0.bad.items.toLocaleString('en')}, unparsed ${d0.good.unparsed} / ${d0.bad.unparsed}, ` +
-          `candidates ${d0.candidates} (${d0.noise} noise); divergence: ` +
+          `candidates ${d0.candidates}; divergence: ` +
           (dv ? `**${dv.kind}** at bad line ${dv.badLine ?? '-'} (good line ${dv.goodLine ?? '-'}); ${dv.summary}\n  - bad:  \`${dv.badText}\`\n  - good: \`${dv.goodText}\`` : 'none') +
           (e.missingAfter ? `; missingAfter ${e.missingAfter}` : ''),
       );

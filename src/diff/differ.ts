@@ -9,7 +9,7 @@ import { MISSING_AFTER_LIMIT, TIMING_MIN_RATIO, TIMING_MIN_SECONDS } from '../kn
 import { align } from './align.js';
 import { fold, type Element } from './fold.js';
 import { isSignificant, outcomesEquivalent, similarKeys, type ItemView } from './rank.js';
-import { IDLE_WAIT, KeyInfo, ON_SOCKET, type Interner, type SideTrace } from './side.js';
+import { IDLE_WAIT, ON_SOCKET, type Interner, type SideTrace } from './side.js';
 import { matchStructure } from './structure.js';
 
 export type DivergenceKind = 'result' | 'missing' | 'extra' | 'timing';
@@ -32,32 +32,32 @@ export interface MissingEntry {
 export interface DiffOutcome {
   divergence: Divergence | null;
   missingAfter: MissingEntry[];
-  /** Every difference found, noise included, in bad's order: for explaining and testing. */
+  /** Every difference that survived the noise rules, in bad's order: for explaining and testing. */
   candidates: Candidate[];
 }
 
 export interface Candidate extends Divergence {
   /** Where in bad's order it happens (half-way between items for a gap). */
   pos: number;
-  /** Dropped as run-to-run noise. */
-  noise: boolean;
 }
 
 const KIND_ORDER: Record<DivergenceKind, number> = { result: 0, missing: 1, extra: 2, timing: 3 };
 const SIMILAR_SCAN_LIMIT = 64;
 
 /** Keys that can be similar (see similarKeys) share a family and a length. */
-const similarityBucket = (key: string) => `${key.length} ${key.slice(0, key.indexOf(' ') >>> 0)}`;
+function similarityBucket(key: string): string {
+  const space = key.indexOf(' ');
+  return `${key.length} ${space < 0 ? key : key.slice(0, space)}`;
+}
 
 export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner): DiffOutcome {
-  const info = new KeyInfo(strings);
-  const ctx = new Context(good, bad, strings, info);
+  const ctx = new Context(good, bad, strings);
   const structure = matchStructure(good, bad, strings);
   for (const [gl, bl] of structure.lanes) ctx.alignLanes(gl, bl);
   for (const gl of structure.goodOnlyLanes) ctx.loneLane('good', gl);
   for (const bl of structure.badOnlyLanes) ctx.loneLane('bad', bl);
   const candidates = ctx.finish();
-  const first = candidates.find((c) => !c.noise && c.kind !== 'timing') ?? candidates.find((c) => !c.noise && c.kind === 'timing');
+  const first = candidates.find((c) => c.kind !== 'timing') ?? candidates.find((c) => c.kind === 'timing');
   const divergence = first ? { kind: first.kind, bad: first.bad, good: first.good } : null;
   return { divergence, missingAfter: divergence ? ctx.missingAfter(divergence) : [], candidates };
 }
@@ -70,14 +70,14 @@ class Context {
   private mapG: Int32Array = new Int32Array(0);
   private mapB: Int32Array = new Int32Array(0);
 
-  constructor(readonly good: SideTrace, readonly bad: SideTrace, readonly strings: Interner, readonly info: KeyInfo) {
+  constructor(readonly good: SideTrace, readonly bad: SideTrace, readonly strings: Interner) {
     this.lastOfUnit = { good: lastItems(good), bad: lastItems(bad) };
   }
 
   view(side: 'good' | 'bad', i: number): ItemView {
     const s = side === 'good' ? this.good : this.bad;
     const key = s.key[i]!;
-    const m = this.info.of(key);
+    const m = this.strings.keyMeta[key]!;
     const unit = s.unit[i]!;
     const v: ItemView = {
       family: m.family,
@@ -91,8 +91,8 @@ class Context {
   }
 
   private isAnchor = (key: number): boolean => {
-    const text = this.strings.text(key);
-    return !text.startsWith('*') && ANCHOR_FAMILIES.has(this.info.of(key).family);
+    const meta = this.strings.keyMeta[key];
+    return meta !== undefined && ANCHOR_FAMILIES.has(meta.family);
   };
 
   alignLanes(gl: number, bl: number): void {
@@ -100,11 +100,14 @@ class Context {
     const bItems = this.bad.lanes[bl]!.items;
     const gKeys = gItems.map((i) => this.good.key[i]!);
     const bKeys = bItems.map((i) => this.bad.key[i]!);
+    // Fold each side; only when either found a loop, fold again knowing both sides' loops.
     const patterns = new Set<string>();
-    fold(gKeys, this.strings, undefined, patterns);
-    fold(bKeys, this.strings, undefined, patterns);
-    const gEl = fold(gKeys, this.strings, patterns);
-    const bEl = fold(bKeys, this.strings, patterns);
+    let gEl = fold(gKeys, this.strings, undefined, patterns);
+    let bEl = fold(bKeys, this.strings, undefined, patterns);
+    if (patterns.size) {
+      gEl = fold(gKeys, this.strings, patterns);
+      bEl = fold(bKeys, this.strings, patterns);
+    }
     const ops = align(gEl.map((e) => e.key), bEl.map((e) => e.key), { isAnchor: this.isAnchor });
 
     let prevBad = -1;
@@ -158,7 +161,7 @@ class Context {
     for (const el of badGap) {
       if (moved.has(el)) continue;
       const b = this.firstSignificant('bad', bItems, el);
-      if (b >= 0) this.candidates.push({ kind: 'extra', pos: b, bad: b, good: null, noise: false });
+      if (b >= 0) this.candidates.push({ kind: 'extra', pos: b, bad: b, good: null});
     }
   }
 
@@ -184,7 +187,7 @@ class Context {
     for (const i of lane.items) {
       if (!isSignificant(this.view(side, i))) continue;
       if (side === 'good') this.pendingMissing.push({ good: i, prevBad: -1 });
-      else this.candidates.push({ kind: 'extra', pos: i, bad: i, good: null, noise: false });
+      else this.candidates.push({ kind: 'extra', pos: i, bad: i, good: null});
       return;
     }
   }
@@ -196,6 +199,11 @@ class Context {
 
   /** Two aligned elements: an outcome bad shows that good never shows is a `result`; far slower is `timing`. */
   private compare(gItems: number[], ge: Element, bItems: number[], be: Element): void {
+    // Most aligned pairs are one call each ending the same way: no bookkeeping needed.
+    if (ge.length === 1 && be.length === 1 && this.good.outcome[gItems[ge.start]!] === this.bad.outcome[bItems[be.start]!]) {
+      this.compareTiming(gItems, ge, bItems, be);
+      return;
+    }
     const goodOutcomes = new Map<number, number[]>();
     for (let k = ge.start; k < ge.start + ge.length; k++) {
       const i = gItems[k]!;
@@ -219,7 +227,7 @@ class Context {
         if (bv.endOfAttached && !isSignificant(bv)) { same = true; break; }
       }
       if (!same) {
-        this.candidates.push({ kind: 'result', pos: b, bad: b, good: gList[0]!, noise: false });
+        this.candidates.push({ kind: 'result', pos: b, bad: b, good: gList[0]!});
         return;
       }
     }
@@ -243,7 +251,7 @@ class Context {
     const b = sum(this.bad, bItems, be);
     if (!g || !b) return;
     if (b.total >= TIMING_MIN_SECONDS && b.total >= TIMING_MIN_RATIO * Math.max(g.total, 0.001)) {
-      this.candidates.push({ kind: 'timing', pos: b.longest, bad: b.longest, good: g.longest, noise: false });
+      this.candidates.push({ kind: 'timing', pos: b.longest, bad: b.longest, good: g.longest});
     }
   }
 
@@ -254,7 +262,7 @@ class Context {
     this.mapB = Int32Array.from(this.matched, (p) => (max = Math.max(max, p[1])));
     for (const m of this.pendingMissing) {
       const before = Math.max(m.prevBad, this.badBefore(m.good));
-      this.candidates.push({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good: m.good, noise: false });
+      this.candidates.push({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good: m.good});
     }
     return this.candidates.sort((a, b) => a.pos - b.pos || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   }

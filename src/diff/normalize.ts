@@ -9,9 +9,10 @@
  * The rules are data in src/knowledge/diff-rules.ts and syscall-families.ts.
  */
 import type { FdInfo, Location, SyscallEvent, TraceEvent } from '../model/events.js';
-import type { Value } from '../model/values.js';
+import { fieldValue, flagNames, type Value } from '../model/values.js';
+import { sockaddrText } from '../readers/strace/fd-table.js';
 import { errnoByName } from '../knowledge/errno.js';
-import { classOf, familyOf, READ_FAMILIES, WRITE_COUNT_ARG, type SyscallClass } from '../knowledge/syscall-families.js';
+import { classOf, familyOf, READ_FAMILIES, TRANSFER_FAMILIES, WRITE_COUNT_ARG, type SyscallClass } from '../knowledge/syscall-families.js';
 import { EPHEMERAL_PORT_MIN, IGNORED_FLAGS, KEPT_STRUCT_FIELDS, maskPath, OUTCOME_FROM_ARG } from '../knowledge/diff-rules.js';
 
 export type EventClass = SyscallClass | 'exit' | 'signal';
@@ -34,7 +35,7 @@ export interface Normalized {
 }
 
 /** Families whose string arguments are data, not names: never part of a key. */
-const DATA_FAMILIES: ReadonlySet<string> = new Set(['read', 'write', 'send', 'recv', 'sendfile', 'getdents', 'ioctl', 'prctl', 'sethostname', 'setdomainname', 'keyctl', 'add_key', 'request_key', 'bpf', 'getrandom']);
+const DATA_FAMILIES: ReadonlySet<string> = new Set([...TRANSFER_FAMILIES, 'getdents', 'ioctl', 'prctl', 'sethostname', 'setdomainname', 'keyctl', 'add_key', 'request_key', 'bpf', 'getrandom']);
 
 interface SocketRole {
   proto: string;
@@ -141,7 +142,8 @@ export class Normalizer {
     if (ev.errno && family !== 'connect') return;
     const made = ev.resultFd?.type === 'socket' && ev.resultFd.origin ? locKey(ev.resultFd.origin) : undefined;
     if (family === 'socket' && made) {
-      this.sockets.set(made, { proto: socketProto(args), role: 'socket' });
+      // The fd table already named the protocol from socket()'s family and type.
+      this.sockets.set(made, { proto: protoText(ev.resultFd?.proto) ?? 'sock', role: 'socket' });
       return;
     }
     if (family === 'accept' && made) {
@@ -189,23 +191,7 @@ function protoText(p: string | undefined): string | undefined {
   return PROTO_NAMES[p] ?? p.toLowerCase();
 }
 
-/** socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) → tcp; the address family's version is not behaviour. */
-function socketProto(args: Value[]): string {
-  const fam = names(args[0]).join('|');
-  const type = names(args[1]).filter((n) => !IGNORED_FLAGS.has(n)).join('|');
-  if (fam === 'AF_UNIX' || fam === 'AF_LOCAL') return type === 'SOCK_STREAM' ? 'unix' : 'unix-dgram';
-  if (fam === 'AF_NETLINK') return 'netlink';
-  if (fam === 'AF_INET' || fam === 'AF_INET6') return type === 'SOCK_STREAM' ? 'tcp' : type === 'SOCK_DGRAM' ? 'udp' : type.toLowerCase() || 'inet';
-  return (fam || 'sock').toLowerCase();
-}
 
-function names(v: Value | undefined): string[] {
-  if (!v) return [];
-  if (v.type === 'name') return [v.name];
-  if (v.type === 'flags') return v.items.flatMap(names);
-  if (v.type === 'comment' && v.value) return names(v.value);
-  return [];
-}
 
 function portOf(addr: string | undefined): string | undefined {
   if (!addr) return undefined;
@@ -213,20 +199,13 @@ function portOf(addr: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** The port of a sockaddr struct (`sin_port=htons(80)`), when it names a service. */
+/** The port a sockaddr names, as a service port, or `*` for a client's ephemeral one. */
 function sockaddrPort(v: Value | undefined): string | undefined {
-  const port = structField(v, 'sin_port') ?? structField(v, 'sin6_port');
-  if (!port) return undefined;
-  const text = port.type === 'call' && port.args[0]?.type === 'number' ? port.args[0].text : port.type === 'number' ? port.text : undefined;
-  if (!text || Number(text) >= EPHEMERAL_PORT_MIN) return text ? '*' : undefined;
-  return text;
+  const port = portOf(sockaddrText(v));
+  if (port === undefined) return undefined;
+  return Number(port) >= EPHEMERAL_PORT_MIN ? '*' : port;
 }
 
-function structField(v: Value | undefined, name: string): Value | undefined {
-  if (!v || v.type !== 'struct') return undefined;
-  for (const it of v.items) if (it.type === 'field' && it.name === name) return it.value;
-  return undefined;
-}
 
 /** The part of one argument that belongs in a key, or '' for run data. */
 function keyPiece(v: Value, family: string): string {
@@ -236,7 +215,7 @@ function keyPiece(v: Value, family: string): string {
     case 'name':
       return IGNORED_FLAGS.has(v.name) ? '' : v.name;
     case 'flags': {
-      const kept = v.items.flatMap(names).filter((n) => !IGNORED_FLAGS.has(n) && !/^0x|^\d/.test(n));
+      const kept = [...flagNames(v)].filter((n) => !IGNORED_FLAGS.has(n) && !/^0x|^\d/.test(n));
       return kept.sort().join('|');
     }
     case 'field': {
@@ -255,7 +234,7 @@ function keyPiece(v: Value, family: string): string {
           .map((it) => `${it.name}=${keyPiece(it.value, family)}`)
           .join(',');
       }
-      if (family === 'connect' || family === 'bind') return sockaddrText(v);
+      if (family === 'connect' || family === 'bind') return sockaddrService(v);
       return '';
     }
     case 'array':
@@ -272,13 +251,13 @@ function keyPiece(v: Value, family: string): string {
 }
 
 /** A sockaddr as the service it names: family and service port, or a masked unix path. */
-function sockaddrText(v: Extract<Value, { type: 'struct' }>): string {
-  const fam = structField(v, 'sa_family');
-  const famName = fam && fam.type === 'name' ? fam.name : '?';
-  const path = structField(v, 'sun_path');
-  if (path && path.type === 'string') return `${famName}:${maskPath(path.value)}`;
+function sockaddrService(v: Value): string {
+  const famValue = fieldValue(v, 'sa_family');
+  const fam = famValue?.type === 'name' ? famValue.name : '?';
+  const path = fieldValue(v, 'sun_path');
+  if (path?.type === 'string') return `${fam}:${maskPath(path.value)}`;
   const port = sockaddrPort(v);
-  return port ? `${famName}:${port}` : famName;
+  return port ? `${fam}:${port}` : fam;
 }
 
 /** The outcome class: what matters about how a call ended, without its byte counts. */

@@ -3,7 +3,7 @@
  * applied to outcomes and to calls that only one side makes.
  */
 import { NOISE_CLASSES } from '../knowledge/syscall-families.js';
-import { NOISE_GAP_FAMILIES, NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS, PROBE_FAMILIES, RANDOM_TOKEN_MAX_DIFFERENCES, RANDOM_TOKEN_MIN_LENGTH } from '../knowledge/diff-rules.js';
+import { NOISE_GAP_FAMILIES, NOT_NOW_ERRNOS, NOISE_SIGNALS, OPERATOR_STOP_SIGNALS, OUTCOME_NOISE, PROBE_ERRNOS, PROBE_FAMILIES, RANDOM_TOKEN_MAX_DIFFERENCES, RANDOM_TOKEN_MIN_LENGTH } from '../knowledge/diff-rules.js';
 import type { EventClass } from './normalize.js';
 
 /** Two outcomes of the same call that two good runs could show. */
@@ -41,7 +41,7 @@ export function isSignificant(v: ItemView): boolean {
     if (v.endOfAttached && v.outcome.startsWith('killed:') && OPERATOR_STOP_SIGNALS.has(v.outcome.slice(7).replace('+core', ''))) return false;
     return true;
   }
-  if (failed && isTimingOutcome(v.outcome)) return false;
+  if (failed && NOT_NOW_ERRNOS.has(v.outcome)) return false;
   if (v.outcome === 'unfinished' && v.endOfAttached) return false;
   if (failed && PROBE_ERRNOS.has(v.outcome) && PROBE_FAMILIES.has(v.family)) return false;
   if (NOISE_GAP_FAMILIES[v.family] !== undefined) return false;
@@ -49,13 +49,6 @@ export function isSignificant(v: ItemView): boolean {
   if (NOISE_CLASSES.has(v.cls as never)) return false;
   if (v.family === 'close' && !v.onSocket) return false;
   return true;
-}
-
-const TIMING_ERRNOS = new Set(['E:EAGAIN', 'E:EWOULDBLOCK', 'E:EINTR', 'E:EINPROGRESS', 'E:EALREADY', 'E:ERESTARTSYS', 'E:ERESTARTNOINTR', 'E:ERESTARTNOHAND', 'E:ERESTART_RESTARTBLOCK']);
-
-/** Errors that say "not now" rather than "no". */
-function isTimingOutcome(o: string): boolean {
-  return TIMING_ERRNOS.has(o);
 }
 
 const TOKEN_SPLIT = /([/".\- :<>|=,])/;

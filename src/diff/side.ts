@@ -8,13 +8,15 @@
  * connections it made or accepted (lanes), each with its own sequence.
  */
 import type { TraceEvent } from '../model/events.js';
-import { classOf } from '../knowledge/syscall-families.js';
+import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
 
 /** Strings (keys, outcomes, signatures) interned to small integers, shared by both sides of a diff. */
 export class Interner {
   private readonly ids = new Map<string, number>();
   readonly strings: string[] = [];
+  /** For interned alignment keys: the family and class normalization found (pattern and outcome ids have none). */
+  readonly keyMeta: KeyMeta[] = [];
   id(s: string): number {
     let id = this.ids.get(s);
     if (id === undefined) {
@@ -110,21 +112,6 @@ export interface KeyMeta {
   cls: EventClass;
 }
 
-/** Family and class of an interned key, computed once per distinct key. */
-export class KeyInfo {
-  private readonly meta: KeyMeta[] = [];
-  constructor(private readonly strings: Interner) {}
-  of(id: number): KeyMeta {
-    let m = this.meta[id];
-    if (!m) {
-      const key = this.strings.text(id);
-      const family = key.startsWith('exit') ? 'exit' : key.startsWith('signal:') ? 'signal' : key.split(' ', 1)[0]!;
-      m = { family, cls: family === 'exit' ? 'exit' : family === 'signal' ? 'signal' : classOf(family) };
-      this.meta[id] = m;
-    }
-    return m;
-  }
-}
 
 export class SideBuilder {
   private readonly normalizer = new Normalizer();
@@ -180,6 +167,7 @@ export class SideBuilder {
     }
     if (n.child) this.children.set(n.child.pid, { parent: u, thread: n.child.thread });
     const keyId = this.strings.id(n.key);
+    this.strings.keyMeta[keyId] ??= { family: n.family, cls: n.cls };
     let laneIdx = unit.lanes[0]!;
     if (n.lane) {
       const lk = `${u}\u0000${n.lane}`;
@@ -261,7 +249,7 @@ export class SideBuilder {
       l.signature = this.strings.id(l.origin ? this.laneFirstKeys[i]!.map((k) => this.strings.text(k)).join(' / ') : 'main');
     });
     fillDurations(s);
-    markIdleWaits(s, new KeyInfo(this.strings), this.strings);
+    markIdleWaits(s, this.strings);
     return s;
   }
 }
@@ -270,7 +258,7 @@ export class SideBuilder {
 function isIdleOutcome(family: string, outcome: string): boolean {
   if (outcome === 'E:EAGAIN' || outcome === 'E:EINPROGRESS' || outcome === 'eof' || outcome === 'unfinished') return true;
   if (outcome !== 'ok' && outcome !== 'partial') return false;
-  return !(family === 'read' || family === 'recv' || family === 'write' || family === 'send' || family === 'sendfile');
+  return !TRANSFER_FAMILIES.has(family);
 }
 
 /** Without -T, a call lasted until its process's next event (the best a timestamped trace can say). */
@@ -290,19 +278,19 @@ function fillDurations(s: SideTrace): void {
  * Waits that only waited for work to arrive: their length is how long the
  * operator took to send the request, so it never counts as slowness.
  */
-function markIdleWaits(s: SideTrace, info: KeyInfo, strings: Interner): void {
+function markIdleWaits(s: SideTrace, strings: Interner): void {
   for (const unit of s.units) {
     const main = s.lanes[unit.lanes[0]!]!;
     const items = main.items;
     for (let k = 0; k < items.length; k++) {
       const i = items[k]!;
-      const m = info.of(s.key[i]!);
+      const m = strings.keyMeta[s.key[i]!]!;
       if (m.cls !== 'wait' && m.family !== 'accept') continue;
       const first = k === 0 && unit.attached;
       const unfinished = strings.text(s.outcome[i]!) === 'unfinished';
       let next = -1;
       for (let j = i + 1; j < s.n && j < i + 64; j++) if (s.unit[j] === s.unit[i]) { next = j; break; }
-      const beforeAccept = next >= 0 && info.of(s.key[next]!).family === 'accept';
+      const beforeAccept = next >= 0 && strings.keyMeta[s.key[next]!]!.family === 'accept';
       if (first || unfinished || m.family === 'accept' || beforeAccept) s.flags[i]! |= IDLE_WAIT;
     }
   }

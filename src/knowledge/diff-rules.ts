@@ -128,6 +128,12 @@ export const PROBE_FAMILIES: ReadonlySet<string> = new Set(['open', 'stat', 'acc
 export const PROBE_ERRNOS: ReadonlySet<string> = new Set(['E:EEXIST', 'E:ENOENT', 'E:ENOTDIR', 'E:ENXIO', 'E:ENODATA', 'E:EOPNOTSUPP', 'E:ENOTSUP', 'E:ENOTTY', 'E:EINVAL', 'E:EACCES']);
 
 /**
+ * Errors that say "not now" rather than "no": a call that only one run
+ * makes and that ended this way is timing, not behaviour.
+ */
+export const NOT_NOW_ERRNOS: ReadonlySet<string> = new Set(['E:EAGAIN', 'E:EWOULDBLOCK', 'E:EINTR', 'E:EINPROGRESS', 'E:EALREADY', 'E:ERESTARTSYS', 'E:ERESTARTNOINTR', 'E:ERESTARTNOHAND', 'E:ERESTART_RESTARTBLOCK']);
+
+/**
  * A call that does the same thing but takes this much longer in bad is a
  * `timing` divergence (when nothing else differs): at least this many
  * seconds, and this many times as long as in good.

@@ -124,6 +124,9 @@ export function classOf(family: string): SyscallClass {
 /** Classes whose calls never make a divergence by appearing or disappearing. */
 export const NOISE_CLASSES: ReadonlySet<SyscallClass> = new Set(['memory', 'time', 'random', 'sync', 'sigmask', 'identity', 'wait', 'fdmeta', 'probe']);
 
+/** Families that move a program's bytes: a connection that made none of them carried no data. */
+export const TRANSFER_FAMILIES: ReadonlySet<string> = new Set(['read', 'write', 'send', 'recv', 'sendfile']);
+
 /** Families whose result 0 means end of file or an orderly shutdown by the peer. */
 export const READ_FAMILIES: ReadonlySet<string> = new Set(['read', 'recv']);
 

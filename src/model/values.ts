@@ -64,3 +64,41 @@ export function numberValue(v: NumberValue): bigint {
   else n = BigInt(t);
   return neg ? -n : n;
 }
+
+/** The value a call left behind: the exit side of `[0] => [3]`, the value under a comment. */
+export function unwrap(v: Value | undefined): Value | undefined {
+  if (!v) return undefined;
+  if (v.type === 'changed') return v.after;
+  if (v.type === 'comment' && v.value) return unwrap(v.value);
+  return v;
+}
+
+/** A symbolic name (`O_RDONLY`), or the comment strace put in its place. */
+export function nameOf(v: Value | undefined): string | undefined {
+  const u = unwrap(v);
+  return u?.type === 'name' ? u.name : u?.type === 'comment' ? u.comment : undefined;
+}
+
+/** Every flag name in `A|B|C`, including those -X verbose puts in a comment (`0x80000 /* O_RDONLY|O_CLOEXEC *\/`). */
+export function flagNames(v: Value | undefined): Set<string> {
+  const out = new Set<string>();
+  const walk = (x: Value | undefined): void => {
+    if (!x) return;
+    if (x.type === 'name') out.add(x.name);
+    else if (x.type === 'flags') x.items.forEach(walk);
+    else if (x.type === 'comment') {
+      walk(x.value);
+      for (const w of x.comment.split('|')) out.add(w.trim());
+    }
+  };
+  walk(v);
+  return out;
+}
+
+/** A struct field's value: `fieldValue({sa_family=AF_INET, ...}, 'sa_family')`. */
+export function fieldValue(v: Value | undefined, name: string): Value | undefined {
+  const s = unwrap(v);
+  if (s?.type !== 'struct') return undefined;
+  for (const it of s.items) if (it.type === 'field' && it.name === name) return it.value;
+  return undefined;
+}

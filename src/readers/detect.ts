@@ -15,12 +15,17 @@ export type Detection = { format: Format; gzip: boolean } | { error: string };
 const STRACE_KINDS = new Set(['call', 'unfinished', 'resumed', 'detached', 'signal', 'exited', 'killed', 'superseded', 'attached', 'detach', 'summary']);
 const TCPDUMP_LINE = /^(?:\d+\s+)?(?:\d{4}-\d\d-\d\d )?[\d:.]+ (?:[\w.]+ +(?:In|Out|M|P|B|\?) +)?(?:IP6?|ARP|ethertype) /;
 
+/** gzip's magic bytes: a compressed trace is detected by content, never by its name. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
 /** `head` is the first bytes of the file (64 KiB is plenty). */
 export function detectFormat(head: Buffer): Detection {
   let gzip = false;
   let buf = head;
   if (buf.length === 0) return { error: 'is empty' };
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+  if (isGzip(buf)) {
     gzip = true;
     try {
       buf = gunzipSync(buf, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a truncated head */ });

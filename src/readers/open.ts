@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { TraceEvent } from '../model/events.js';
-import { detectFormat } from './detect.js';
+import { detectFormat, isGzip } from './detect.js';
 import type { ParseStats } from './strace/parser.js';
 import { expandTraceSet, mergeByTime, openText, pidFromName, readStraceStream } from './strace/read.js';
 
@@ -51,8 +51,8 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
   for (const file of files) {
     const { stream, head } = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin, opts.onStdinChunk) : await fileWithHead(file);
     const detected = detectFormat(head);
-    const gzip = head.length > 1 && head[0] === 0x1f && head[1] === 0x8b;
-    const det = opts.inputFormat && !(gzip && 'error' in detected) ? { format: opts.inputFormat, gzip } : detected;
+    // --input-format overrides what the content looks like, not a gzip stream that cannot be undone.
+    const det = opts.inputFormat && !(isGzip(head) && 'error' in detected) ? { format: opts.inputFormat, gzip: isGzip(head) } : detected;
     if ('error' in det) {
       stream.destroy();
       throw new InputError(`${file} ${det.error}`);

@@ -75,9 +75,10 @@ export interface BuildOptions {
 }
 
 export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: Interner, outcome: DiffOutcome, opts: BuildOptions): Promise<DiffView> {
+  const fileOf = (s: SideTrace, i: number) => s.files[s.file[i]!]!;
   const wanted = new Map<string, Set<number>>();
   const want = (s: SideTrace, i: number, around = 0) => {
-    const file = s.files[s.file[i]!]!;
+    const file = fileOf(s, i);
     let set = wanted.get(file);
     if (!set) wanted.set(file, (set = new Set()));
     const first = s.line[i]!;
@@ -89,10 +90,11 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
   if (d?.bad != null) want(bad, d.bad, opts.context);
   for (const m of outcome.missingAfter) want(good, m.good);
   const lines = await fetchLines(wanted, opts.stdin ? { stdin: opts.stdin } : {});
+  const linesOf = (file: string): LineMap => lines.get(file) ?? new Map();
 
   const locate = (s: SideTrace, i: number): Located => {
-    const file = s.files[s.file[i]!]!;
-    const map = lines.get(file) ?? new Map<number, string>();
+    const file = fileOf(s, i);
+    const map = linesOf(file);
     const line = s.line[i]!;
     const end = s.endLine[i]!;
     const first = map.get(line) ?? '';
@@ -104,8 +106,7 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
     return loc;
   };
   const quote = (s: SideTrace, i: number): Quoted => {
-    const file = s.files[s.file[i]!]!;
-    const map = lines.get(file) ?? new Map<number, string>();
+    const map = linesOf(fileOf(s, i));
     const q: Quoted = { text: map.get(s.line[i]!) ?? '', key: strings.text(s.key[i]!), outcome: strings.text(s.outcome[i]!) };
     if (s.endLine[i]! > s.line[i]!) q.endText = map.get(s.endLine[i]!) ?? '';
     if (!Number.isNaN(s.dur[i]!)) q.duration = s.dur[i]!;
@@ -131,8 +132,8 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
 
   const block = (s: SideTrace, i: number | null): ContextBlock | null => {
     if (i === null) return null;
-    const file = s.files[s.file[i]!]!;
-    const map: LineMap = lines.get(file) ?? new Map();
+    const file = fileOf(s, i);
+    const map = linesOf(file);
     const focus = s.line[i]!;
     const focusEnd = Math.max(focus, s.endLine[i]!);
     const out: ContextLine[] = [];

@@ -3,11 +3,12 @@
  * (or from what was kept of standard input), so the differ never has to
  * hold every line in memory to show a few of them.
  */
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { readLines } from '../io/lines.js';
+import { isGzip } from '../readers/detect.js';
+import { openText } from '../readers/strace/read.js';
 
 /** Raw lines of one file by line number. */
 export type LineMap = Map<number, string>;
@@ -29,10 +30,10 @@ export async function fetchLines(wanted: Map<string, Set<number>>, sources: Line
     if (file === '-') {
       if (!sources.stdin) continue;
       const raw = sources.stdin;
-      input = Readable.from([raw.length > 1 && raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw]);
+      input = Readable.from([isGzip(raw) ? gunzipSync(raw) : raw]);
     } else {
       try {
-        input = (await isGzip(file)) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file, { highWaterMark: 1 << 20 });
+        input = isGzip(await readHead(file)) ? openText(file).pipe(createGunzip()) : openText(file);
       } catch {
         continue;
       }
@@ -55,12 +56,12 @@ export async function fetchLines(wanted: Map<string, Set<number>>, sources: Line
   return out;
 }
 
-async function isGzip(file: string): Promise<boolean> {
+async function readHead(file: string): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return b.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }

@@ -8,7 +8,7 @@
  * decoration is the ground truth whenever present and refreshes the table.
  */
 import type { FdInfo, FdRef, Location, SyscallEvent } from '../../model/events.js';
-import type { Value } from '../../model/values.js';
+import { fieldValue, flagNames, nameOf, unwrap, type Value } from '../../model/values.js';
 import {
   CLOEXEC_FLAGS, EXEC_CALLS, FCNTL_DUP_COMMANDS, FD_ARGS, FD_CLOSING, FD_DUPLICATING, FD_PAIR_CREATING,
   FD_RETURNING, PROCESS_CREATING, SOCKADDR_ARGS,
@@ -210,12 +210,6 @@ function strip(e: Entry): FdInfo {
   return info;
 }
 
-function unwrap(v: Value | undefined): Value | undefined {
-  if (!v) return undefined;
-  if (v.type === 'changed') return v.after;
-  if (v.type === 'comment' && v.value) return unwrap(v.value);
-  return v;
-}
 
 function numArg(v: Value | undefined): number | undefined {
   const u = unwrap(v);
@@ -226,33 +220,8 @@ function numArg(v: Value | undefined): number | undefined {
   return undefined;
 }
 
-function nameOf(v: Value | undefined): string | undefined {
-  const u = unwrap(v);
-  return u?.type === 'name' ? u.name : u?.type === 'comment' ? u.comment : undefined;
-}
 
-function flagNames(v: Value | undefined): Set<string> {
-  const out = new Set<string>();
-  const walk = (x: Value | undefined): void => {
-    if (!x) return;
-    if (x.type === 'name') out.add(x.name);
-    else if (x.type === 'flags') x.items.forEach(walk);
-    else if (x.type === 'comment') {
-      walk(x.value);
-      // -X verbose puts the names in the comment: 0x80000 /* O_RDONLY|O_CLOEXEC */
-      for (const w of x.comment.split('|')) out.add(w.trim());
-    }
-  };
-  walk(v);
-  return out;
-}
 
-function fieldValue(v: Value, name: string): Value | undefined {
-  const s = unwrap(v);
-  if (s?.type !== 'struct') return undefined;
-  for (const it of s.items) if (it.type === 'field' && it.name === name) return it.value;
-  return undefined;
-}
 
 /** `{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("1.2.3.4")}` → "1.2.3.4:80". */
 export function sockaddrText(v: Value | undefined): string | undefined {
