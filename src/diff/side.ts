@@ -59,8 +59,6 @@ export interface Unit {
   program?: string;
   /** argv shape of that exec: how many words. */
   argc?: number;
-  /** First item index. */
-  first: number;
   /** strace attached to this pid rather than seeing it start: its first and last calls are arbitrary cut points. */
   attached: boolean;
   /** Lane indices; lanes[0] is the process's main lane (everything not on a connection). */
@@ -158,7 +156,7 @@ export class SideBuilder {
     const n = this.normalizer.normalize(ev);
     if (!n) return;
     const i = this.key.length;
-    const u = this.unitOf(ev.pid, i);
+    const u = this.unitOf(ev.pid);
     const unit = this.units[u]!;
     if (n.program && unit.program === undefined && n.outcome === 'ok') {
       unit.program = n.program;
@@ -205,7 +203,7 @@ export class SideBuilder {
     this.flags.push(n.onSocket ? ON_SOCKET : 0);
   }
 
-  private unitOf(pid: number | undefined, first: number): number {
+  private unitOf(pid: number | undefined): number {
     const k = pid ?? -1;
     let u = this.unitByPid.get(k);
     if (u === undefined) {
@@ -213,7 +211,7 @@ export class SideBuilder {
       const main = this.lanes.length;
       this.lanes.push({ unit: u, items: [], signature: 0, idle: false });
       this.laneFirstKeys.push([]);
-      this.units.push({ pid, thread: false, first, attached: this.attachedAll || (pid !== undefined && this.attachedPids.has(pid)), lanes: [main] });
+      this.units.push({ pid, thread: false, attached: this.attachedAll || (pid !== undefined && this.attachedPids.has(pid)), lanes: [main] });
       this.unitByPid.set(k, u);
     }
     return u;
