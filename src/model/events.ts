@@ -154,6 +154,92 @@ export interface MessageEvent extends EventBase {
   text: string;
 }
 
+/**
+ * One captured frame (pcap/pcapng) or one packet line of tcpdump text.
+ * Field names and values follow what `tcpdump -n` prints, so an event read
+ * from a capture and one read from tcpdump's text of the same capture are
+ * equal. Captures locate by `packet` (1-based frame number); tcpdump text by
+ * `line`, plus `packet` when the text was printed with `-#`.
+ */
+export interface PacketEvent extends EventBase {
+  kind: 'packet';
+  /** "ip" or "ip.port" as tcpdump prints with -n (IPv6 as "::1.8080"); MAC addresses for non-IP frames; the sender/target for ARP. */
+  src?: string;
+  dst?: string;
+  /** The highest layer decoded: "tcp" | "udp" | "icmp" | "icmp6" | "arp" | "rarp" | "ip" | "ip6" | a protocol name ("gre", "sctp", "esp") | "ether" | "unknown". */
+  proto: string;
+  /** "IP" | "IP6" for IP packets: which network header carried it. */
+  network?: 'IP' | 'IP6';
+
+  // Link layer (captures, and tcpdump text with -e or -i any).
+  /** DLT name of the frame's link type: "EN10MB", "LINUX_SLL2", "NULL"… */
+  linkType?: string;
+  /** Interface name: pcapng if_name, or the `-i any` column of tcpdump text. */
+  iface?: string;
+  /** Interface index from a Linux cooked v2 header. */
+  ifindex?: number;
+  /** tcpdump's direction column: "In" | "Out" | "B" (broadcast) | "M" (multicast) | "P" (to another host); also pcapng epb_flags. */
+  direction?: 'In' | 'Out' | 'B' | 'M' | 'P';
+  macSrc?: string;
+  macDst?: string;
+  /** 802.1Q tags, outermost first (QinQ gives two). */
+  vlan?: number[];
+  ethertype?: number;
+
+  // Network layer.
+  ttl?: number;
+  /** IPv4 identification. */
+  ipId?: number;
+  /** Total IP length (IPv4 total length; IPv6 40 + payload length). */
+  ipLen?: number;
+  /** IPv4 options or IPv6 extension headers, by name, in order. */
+  ipOptions?: string[];
+  /** A fragment: offset in bytes; `more` when MF is set. Only the first fragment carries the transport header. */
+  frag?: { id: number; offset: number; more: boolean };
+
+  // TCP (the contract's names). seq/ack are what tcpdump prints: relative to the
+  // connection's first numbers after the first packet, unless -S. seq is present
+  // exactly when tcpdump prints it (data, SYN, FIN, RST); ack when ACK is set.
+  /** tcpdump's letters: "S", "S.", "P.", "R.", "F.", "." ; "none" when no flag is set. */
+  flags?: string;
+  seq?: number;
+  ack?: number;
+  win?: number;
+  urg?: number;
+  /** Payload length: TCP and UDP data bytes; for ICMP/ARP the length tcpdump prints. */
+  len?: number;
+  /** Whether seq/ack above are relative (tcpdump's default) or absolute (-S, or the first packet of a connection). */
+  seqRelative?: boolean;
+  /** Sequence and acknowledgement numbers as on the wire, when known (always from captures). */
+  rawSeq?: number;
+  rawAck?: number;
+  /** TCP options as tcpdump prints them inside `options [...]`: "mss 1460", "sackOK", "TS val 1 ecr 0", "nop", "wscale 7", "sack 1 {1:100}". */
+  options?: string[];
+  mss?: number;
+  wscale?: number;
+  sackOk?: boolean;
+  /** SACK blocks as printed (relative like seq). */
+  sack?: Array<[number, number]>;
+  tsval?: number;
+  tsecr?: number;
+
+  // ICMP / ICMPv6 / ARP / anything else.
+  icmpType?: number;
+  icmpCode?: number;
+  /** What tcpdump prints after "src > dst: " for protocols other than TCP ("ICMP echo request, id 1, seq 1, length 64", "UDP, length 12"). */
+  info?: string;
+  /** The packet an ICMP error quotes, so a port-unreachable ties to its UDP flow. */
+  inner?: { proto: string; src?: string; dst?: string };
+
+  /** Bytes on the wire and bytes captured (captures), and tcpdump's "length N" of the frame when printed with -e. */
+  frameLen?: number;
+  capLen?: number;
+  /** The capture (snaplen) ended before the decoder was done: tcpdump's `[|tcp]`. */
+  truncated?: boolean;
+  /** Problems worth a reader's eye: bad header lengths, invalid timestamps, unknown link types. */
+  notes?: string[];
+}
+
 export interface UnparsedEvent extends EventBase {
   kind: 'unparsed';
   text: string;
@@ -168,6 +254,7 @@ export type TraceEvent =
   | DetachEvent
   | SummaryEvent
   | MessageEvent
+  | PacketEvent
   | UnparsedEvent;
 
 export type EventKind = TraceEvent['kind'];
