@@ -26,6 +26,8 @@ export interface SeqView {
   seq: number;
   ack: number;
   relative: boolean;
+  /** What tcpdump subtracts from SACK block edges for this packet (0 when it does not number it). */
+  sackBase: number;
 }
 
 const u32 = (n: number) => n >>> 0;
@@ -41,14 +43,17 @@ export class TcpSeqNumbering {
 
   /** Capture side: the numbers tcpdump would print for this packet. `srcAddr`/`dstAddr` are bare addresses. */
   print(srcAddr: string, dstAddr: string, sport: number, dport: number, flags: number, seq: number, ack: number): SeqView {
-    if (!(flags & TH_ACK)) return { seq, ack, relative: false };
+    if (!(flags & TH_ACK)) return { seq, ack, relative: false, sackBase: 0 };
     const { key, rev } = orient(srcAddr, dstAddr, sport, dport);
     const b = this.conns.get(key);
     if (!b || flags & TH_SYN) {
-      this.conns.set(key, rev ? { ack: seq, seq: u32(ack - 1) } : { seq, ack: u32(ack - 1) });
-      return { seq, ack, relative: false };
+      const nb = rev ? { ack: seq, seq: u32(ack - 1) } : { seq, ack: u32(ack - 1) };
+      this.conns.set(key, nb);
+      return { seq, ack, relative: false, sackBase: rev ? nb.seq : nb.ack };
     }
-    return rev ? { seq: u32(seq - b.ack), ack: u32(ack - b.seq), relative: true } : { seq: u32(seq - b.seq), ack: u32(ack - b.ack), relative: true };
+    return rev
+      ? { seq: u32(seq - b.ack), ack: u32(ack - b.seq), relative: true, sackBase: b.seq }
+      : { seq: u32(seq - b.seq), ack: u32(ack - b.ack), relative: true, sackBase: b.ack };
   }
 
   /**
