@@ -94,10 +94,12 @@ describe('bad input: exit 2, one line naming the file, no stack trace', () => {
   const cases: [string, string | Buffer, RegExp][] = [
     ['empty', '', /empty\.txt is empty/],
     ['binary', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), /binary\.txt is binary data/],
-    ['html', '<!DOCTYPE html>\n<html><head><title>x</title></head>\n<body><p>hello</p></body></html>\n', /html\.txt does not look like strace output/],
-    ['random-text', 'lorem ipsum dolor\nsit amet\n', /random-text\.txt does not look like strace output/],
+    ['html', '<!DOCTYPE html>\n<html><head><title>x</title></head>\n<body><p>hello</p></body></html>\n', /html\.txt is not a trace tracediff reads/],
+    ['random-text', 'lorem ipsum dolor\nsit amet\n', /random-text\.txt is not a trace tracediff reads/],
     ['blank', '\n\n\n', /blank\.txt holds no trace lines/],
-    ['pcap', Buffer.concat([Buffer.from('d4c3b2a1', 'hex'), Buffer.alloc(40)]), /pcap\.txt is a pcap capture/],
+    ['pcap', Buffer.concat([Buffer.from('d4c3b2a1', 'hex'), Buffer.alloc(40)]), /pcap\.txt: archaic pcap savefile format: version 0\.0 .*\(byte offset 4\)/],
+    ['pcap-short', Buffer.from('d4c3b2a10200', 'hex'), /pcap-short\.txt: truncated pcap file header: 24 bytes needed, only 6 present \(byte offset 0\)/],
+    ['pcapng-bad-version', Buffer.concat([Buffer.from('0a0d0d0a1c0000004d3c2b1a02000000', 'hex'), Buffer.alloc(8, 0xff), Buffer.from('1c000000', 'hex')]), /pcapng-bad-version\.txt: .*version 2\.0.*\(byte offset \d+\)/],
   ];
   for (const [name, content, msg] of cases) {
     it(name, () => {

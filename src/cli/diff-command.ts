@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { diffTraces } from '../diff/diff-traces.js';
+import type { Format } from '../readers/detect.js';
 import { InputError } from '../readers/open.js';
 import { renderDiffJson } from '../render/json.js';
 import { renderDiffText } from '../render/diff-text.js';
@@ -17,7 +18,7 @@ export interface DiffCommandOptions {
   out?: string;
   context: number;
   color?: boolean;
-  inputFormat?: 'strace';
+  inputFormat?: Format;
 }
 
 export async function diffCommand(o: DiffCommandOptions): Promise<number> {

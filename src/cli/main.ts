@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('context', { alias: 'C', type: 'number', default: 3, describe: 'lines of context around the divergence' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
-          .option('input-format', { choices: ['strace'] as const, describe: 'skip content detection' })
+          .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace', 'the ENOSPC cache write that turned into a 502')
           .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --format json', 'the contract JSON for a refused connect')
           .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0'),
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
           })
           .option('format', { alias: 'f', choices: ['jsonl', 'json'] as const, default: 'jsonl' as const, describe: 'jsonl: one event a line, streamed; json: one array (small inputs)' })
           .option('out', { alias: 'o', type: 'string', describe: 'write to FILE instead of standard output' })
-          .option('input-format', { choices: ['strace'] as const, describe: 'skip content detection' })
+          .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .option('envelope', { type: 'boolean', default: false, describe: 'only pid, time, name, result, errno, duration: no argument trees or fd tables (fastest)' })
           .option('stats', { type: 'boolean', default: false, describe: 'print line classification counts to stderr' })
           .example('$0 parse samples/nginx-cache-enospc/bad.strace', 'events of the failing nginx request, one JSON object a line')

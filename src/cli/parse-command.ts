@@ -4,6 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { Format } from '../readers/detect.js';
 import { InputError, openTraces } from '../readers/open.js';
 import { UsageError } from './common.js';
 
@@ -13,7 +14,7 @@ export interface ParseCommandOptions {
   out?: string;
   envelope: boolean;
   stats: boolean;
-  inputFormat?: 'strace';
+  inputFormat?: Format;
 }
 
 export async function parseCommand(o: ParseCommandOptions): Promise<number> {
@@ -58,6 +59,10 @@ export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   if (o.out) await new Promise<void>((res) => sink.end(res));
   if (o.stats) {
     for (const [file, s] of opened.stats) {
+      if ('kind' in s && s.kind === 'capture') {
+        process.stderr.write(`${file}: ${s.format}, ${s.frames} frames, ${s.notes} notes${s.stoppedAt !== undefined ? `, stopped at byte offset ${s.stoppedAt}` : ''}\n`);
+        continue;
+      }
       const share = s.lines - s.blank > 0 ? ((100 * s.classified) / (s.lines - s.blank)).toFixed(2) : '100.00';
       process.stderr.write(`${file}: ${s.lines} lines, ${s.classified} classified (${share}% of non-blank), ${s.unparsed} unparsed\n`);
     }

@@ -3,6 +3,7 @@
  * and build the report (contract JSON plus context for renderers).
  */
 import type { Readable } from 'node:stream';
+import type { Format } from '../readers/detect.js';
 import { buildDiffReport, type DiffView } from '../report/diff-report.js';
 import { diffSides } from './differ.js';
 import { readSide } from './read-side.js';
@@ -16,7 +17,7 @@ export interface DiffTracesOptions {
   /** Standard input, for a side given as `-`. */
   stdin?: Readable;
   /** Skip content detection (`--input-format`). */
-  inputFormat?: 'strace';
+  inputFormat?: Format;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */

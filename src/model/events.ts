@@ -195,7 +195,7 @@ export interface PacketEvent extends EventBase {
   /** IPv4 options or IPv6 extension headers, by name, in order. */
   ipOptions?: string[];
   /** A fragment: offset in bytes; `more` when MF is set. Only the first fragment carries the transport header. */
-  frag?: { id: number; offset: number; more: boolean };
+  frag?: { id?: number; offset: number; more?: boolean };
 
   // TCP (the contract's names). seq/ack are what tcpdump prints: relative to the
   // connection's first numbers after the first packet, unless -S. seq is present

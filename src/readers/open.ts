@@ -5,11 +5,15 @@
  */
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { TraceEvent } from '../model/events.js';
-import { detectFormat, isGzip } from './detect.js';
+import { CaptureError } from './capture/frame.js';
+import { readCaptureStream, type CaptureStats } from './capture/read.js';
+import { detectFormat, isGzip, type Format } from './detect.js';
 import type { ParseStats } from './strace/parser.js';
 import { expandTraceSet, mergeByTime, openText, pidFromName, readStraceStream } from './strace/read.js';
+import type { TcpdumpStats } from './tcpdump/parser.js';
+import { readTcpdumpStream, sniffTimeMode } from './tcpdump/read.js';
 
 export class InputError extends Error {}
 
@@ -28,14 +32,19 @@ export interface OpenOptions {
    * looks like (a strace log whose first lines are program output). gzip is
    * still undone.
    */
-  inputFormat?: 'strace';
+  inputFormat?: Format;
 }
+
+/** Per-file reading statistics: lines for text traces, frames for captures. */
+export type FileStats = ParseStats | TcpdumpStats | CaptureStats;
 
 export interface OpenedTrace {
   files: string[];
   events: AsyncGenerator<TraceEvent[]>;
-  /** Per-file line statistics, filled in as each file ends. */
-  stats: Map<string, ParseStats>;
+  /** Per-file statistics, filled in as each file ends. */
+  stats: Map<string, FileStats>;
+  /** The format each file was read as. */
+  formats: Map<string, Format>;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -45,7 +54,8 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
     throw new InputError(`cannot read ${e.path ?? paths.join(' ')}: ${describeFsError(e)}`);
   });
   if (files.length === 0) throw new InputError(`${paths.join(' ')}: no trace files found`);
-  const stats = new Map<string, ParseStats>();
+  const stats = new Map<string, FileStats>();
+  const formats = new Map<string, Format>();
   const streams: AsyncGenerator<TraceEvent[]>[] = [];
   const isSet = files.length > 1;
   for (const file of files) {
@@ -57,22 +67,28 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
       stream.destroy();
       throw new InputError(`${file} ${det.error}`);
     }
-    if (det.format !== 'strace') {
-      stream.destroy();
-      throw new InputError(`${file} is a ${det.format === 'tcpdump' ? 'tcpdump text log' : det.format + ' capture'}; this version of tracediff reads strace logs only`);
-    }
+    formats.set(file, det.format);
     const input = det.gzip ? stream.pipe(createGunzip()) : stream;
     input.on('error', () => undefined);
-    const defaultPid = isSet ? pidFromName(file) : undefined;
-    streams.push(
-      guardStream(
-        readStraceStream(input, { file, args: opts.envelope ? 'none' : 'parse', ...(defaultPid !== undefined ? { defaultPid } : {}) }, (s) => stats.set(file, s)),
-        file,
-        input,
-      ),
-    );
+    const done = (st: FileStats) => stats.set(file, st);
+    let events: AsyncGenerator<TraceEvent[]>;
+    switch (det.format) {
+      case 'strace': {
+        const defaultPid = isSet ? pidFromName(file) : undefined;
+        events = readStraceStream(input, { file, args: opts.envelope ? 'none' : 'parse', ...(defaultPid !== undefined ? { defaultPid } : {}) }, done);
+        break;
+      }
+      case 'tcpdump':
+        events = readTcpdumpStream(input, { file, timeMode: sniffTimeMode(headLines(head, det.gzip)) }, done);
+        break;
+      case 'pcap':
+      case 'pcapng':
+        events = readCaptureStream(input, { file, format: det.format }, done);
+        break;
+    }
+    streams.push(guardStream(events, file, input));
   }
-  return { files, events: streams.length === 1 ? streams[0]! : mergeByTime(streams), stats };
+  return { files, events: streams.length === 1 ? streams[0]! : mergeByTime(streams), stats, formats };
 }
 
 /** Turn a read or gunzip failure in the middle of a file into an InputError that names it. */
@@ -80,11 +96,25 @@ async function* guardStream(it: AsyncGenerator<TraceEvent[]>, file: string, inpu
   try {
     yield* it;
   } catch (e) {
+    if (e instanceof CaptureError) throw new InputError(`${file}: ${e.message} (byte offset ${e.offset})`);
     const err = e as NodeJS.ErrnoException;
     throw new InputError(`${file}: ${err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' ? 'the gzip data is truncated or corrupt' : describeFsError(err)}`);
   } finally {
     input.destroy();
   }
+}
+
+/** The head's lines, for readers that decide something from the first lines (tcpdump's timestamp style). */
+function headLines(head: Buffer, gzip: boolean): string[] {
+  let text: string;
+  try {
+    text = (gzip ? gunzipSync(head, { finishFlush: 2 }) : head).toString('utf8');
+  } catch {
+    return [];
+  }
+  const lines = text.split(/\r?\n/);
+  if (!text.endsWith('\n')) lines.pop();
+  return lines.slice(0, 500);
 }
 
 async function fileWithHead(file: string): Promise<{ stream: Readable; head: Buffer }> {

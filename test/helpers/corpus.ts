@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectFormat } from '../../src/readers/detect.js';
 import { parseStraceText } from '../../src/readers/strace/read.js';
 import type { TraceEvent } from '../../src/model/events.js';
 
@@ -9,6 +10,16 @@ export const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.met
 export const SEEDS = fileURLToPath(new URL('../../../shared/seeds', import.meta.url));
 
 /** Every file under `dir` (recursively) that is a strace text log by the corpus MANIFEST conventions. */
+function readHead(p: string): Buffer {
+  const fd = openSync(p, 'r');
+  try {
+    const b = Buffer.alloc(65536);
+    return b.subarray(0, readSync(fd, b, 0, b.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function straceFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -19,6 +30,9 @@ export function straceFiles(dir: string): string[] {
         continue;
       }
       if (/\.(md|tsv|pcap|pcapng|sh|py|c|gz)$|^LICENSE|tcpdump/.test(n)) continue;
+      // tcpdump text beside a capture sample is read by its own tests.
+      const det = detectFormat(readHead(p));
+      if ('format' in det && det.format !== 'strace') continue;
       out.push(p);
     }
   };
