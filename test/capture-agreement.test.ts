@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { PacketEvent, TraceEvent } from '../src/model/events.js';
 import { parseCapture } from '../src/readers/capture/read.js';
 import { parseTcpdumpText } from '../src/readers/tcpdump/read.js';
-import { CORPUS } from './helpers/corpus.js';
+import { CORPUS, REPO } from './helpers/corpus.js';
 
 const packets = (evs: TraceEvent[]) => evs.filter((e): e is PacketEvent => e.kind === 'packet');
 
@@ -76,6 +76,23 @@ function generatedCases(): Case[] {
   return out;
 }
 
+/** The capture samples recorded here: RUN.txt (-n), RUN-S.txt (-n -S), RUN-v.txt (-# -nn -tttt -v), RUN-e.txt (-n -e) of RUN.pcap; RUN-ns.txt of RUN-ns.pcap. */
+function sampleCases(): Case[] {
+  const base = join(REPO, 'samples/captures');
+  const flags: Record<string, string> = { '': '-n', S: '-n -S', v: '-# -nn -tttt -v', e: '-n -e', ns: '-n --nano' };
+  const out: Case[] = [];
+  for (const dir of readdirSync(base)) {
+    if (!existsSync(join(base, dir, 'record.sh'))) continue;
+    for (const n of readdirSync(join(base, dir))) {
+      const m = /^([a-z-]+?)(?:-(S|v|e|ns))?\.txt$/.exec(n);
+      if (!m) continue;
+      const capture = join(base, dir, `${m[1]}${m[2] === 'ns' ? '-ns' : ''}.pcap`);
+      out.push({ name: `samples/captures/${dir}/${n}`, capture, text: join(base, dir, n), flags: flags[m[2] ?? '']! });
+    }
+  }
+  return out;
+}
+
 /** Flags after which tcpdump's text does not list every frame: counts cannot be compared. */
 const SELECTS = /(^| )(-c|--skip|--print-sampling)\b|port8000/;
 /** tcpdump did not see every packet before the ones it printed, so its relative numbers start elsewhere. */
@@ -83,9 +100,9 @@ const SKIPS = /(^| )(--skip|--print-sampling)\b/;
 /** A filter: the printed packets are a subset, paired by -# number only. */
 const FILTERED = /port8000/;
 /** Texts made by tcpdump 4.99, which does not print AccECN's AE bit ("e"); tcpdump 5 (the test suite's .out files) does. */
-const TCPDUMP_499 = (c: Case) => c.name.startsWith('generated-local/');
+const TCPDUMP_499 = (c: Case) => !c.name.startsWith('tcpdump/');
 
-const cases = [...manifestCases(), ...generatedCases()].filter((c) => existsSync(c.capture) && existsSync(c.text));
+const cases = [...manifestCases(), ...generatedCases(), ...sampleCases()].filter((c) => existsSync(c.capture) && existsSync(c.text));
 
 describe('tcpdump text of a capture = the capture decoded', () => {
   it('has the cases', () => {
