@@ -1,7 +1,8 @@
 /**
  * tracediff as a library. Each layer is importable on its own:
  *   model    — the event and value types every layer shares
- *   readers  — strace text (today), format detection, -ff sets
+ *   readers  — strace text, tcpdump text, pcap/pcapng captures, format detection, sets of files
+ *   decode   — capture frames into packet events, printed as tcpdump prints them
  *   knowledge — errno, signal, fd-syscall, syscall-family and diff-noise tables
  *   diff     — normalization, structure, folding, alignment, the first divergence
  *   report   — the diff report (contract JSON) with quoted lines
@@ -12,12 +13,23 @@ export type * from './model/values.js';
 export { numberValue } from './model/values.js';
 
 export { StraceParser, type StraceParseOptions, type ParseStats } from './readers/strace/parser.js';
-export { parseStraceText, readStraceStream, mergeByTime, expandTraceSet, pidFromName } from './readers/strace/read.js';
+export { parseStraceText, readStraceStream } from './readers/strace/read.js';
+export { mergeByTime, expandTraceSet, pidFromName, openText } from './readers/trace-set.js';
 export { parseArgs, type ArgsResult } from './readers/strace/values-visitor.js';
 export { parseDecoration } from './readers/strace/decoration.js';
 export { FdTables, sockaddrText } from './readers/strace/fd-table.js';
 export { decodeCString, cStringBytes } from './readers/strace/cstring.js';
 export { detectFormat, type Detection, type Format } from './readers/detect.js';
+export { isGzip, captureMagic } from './readers/magic.js';
+export { readPcap } from './readers/capture/pcap.js';
+export { readPcapng } from './readers/capture/pcapng.js';
+export { readCaptureStream, parseCapture, type CaptureStats, type CaptureFormat } from './readers/capture/read.js';
+export { CaptureError, type RawFrame, type CaptureNote, type CaptureItem } from './readers/capture/frame.js';
+export { TcpdumpTextParser, type TcpdumpParseOptions, type TcpdumpStats } from './readers/tcpdump/parser.js';
+export { parseTcpdumpText, readTcpdumpStream, looksLikeTcpdumpText, sniffTimeMode, type TimeMode } from './readers/tcpdump/read.js';
+export { PacketDecoder } from './decode/packet.js';
+export { TcpSeqNumbering, addrKey } from './decode/tcp-seq.js';
+export { packetLine } from './report/packet-line.js';
 export { openTraces, InputError, type OpenedTrace, type OpenOptions } from './readers/open.js';
 export { readLines, type LineBatch } from './io/lines.js';
 
@@ -26,6 +38,8 @@ export { scanLine, type LineRecord, type RecordKind } from '../grammars/strace/e
 export * from './knowledge/fd-syscalls.js';
 export * from './knowledge/syscall-families.js';
 export * from './knowledge/diff-rules.js';
+export * from './knowledge/tcp.js';
+export { linkTypeName, linkTypeText, LINK_TYPES } from './knowledge/link-types.js';
 
 export { diffTraces, type DiffTracesOptions } from './diff/diff-traces.js';
 export { diffSides, type DiffOutcome, type Divergence, type DivergenceKind, type MissingEntry, type Candidate } from './diff/differ.js';

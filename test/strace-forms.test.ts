@@ -21,7 +21,8 @@ import type {
   AttachEvent, DetachEvent, ExitEvent, MessageEvent, SignalEvent, SummaryEvent, SyscallEvent, TraceEvent, UnparsedEvent,
 } from '../src/model/events.js';
 import { numberValue, type NumberValue, type Value } from '../src/model/values.js';
-import { mergeByTime, parseStraceText, readStraceStream } from '../src/readers/strace/read.js';
+import { parseStraceText, readStraceStream } from '../src/readers/strace/read.js';
+import { mergeByTime } from '../src/readers/trace-set.js';
 import { parseArgs } from '../src/readers/strace/values-visitor.js';
 
 const raw = String.raw;

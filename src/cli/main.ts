@@ -6,8 +6,6 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { diffCommand } from './diff-command.js';
-import { parseCommand } from './parse-command.js';
 import { UsageError, VERSION } from './common.js';
 
 /** yargs drops a bare `-` from variadic positionals; carry it through under another name. */
@@ -37,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const context = args.context;
         if (!Number.isInteger(context) || context < 0 || context > 1000) throw new UsageError(`--context must be a whole number from 0 to 1000, not ${String(args.context)}`);
+        // Commands load when used: `parse` of a capture never loads the differ or the text grammars.
+        const { diffCommand } = await import('./diff-command.js');
         code = await diffCommand({
           good: fromArg(args.good as string),
           bad: fromArg(args.bad as string),
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('trace', {
-            describe: 'strace log(s); a directory or several files of a `strace -ff -o trace` set are merged by time; - is standard input',
+            describe: 'strace logs, pcap/pcapng captures, tcpdump text (detected from the content, gzip undone); a directory or several files of a `strace -ff -o trace` set are merged by time; - is standard input',
             type: 'string',
             array: true,
             demandOption: true,
@@ -66,8 +66,11 @@ async function main(argv: string[]): Promise<number> {
           .option('stats', { type: 'boolean', default: false, describe: 'print line classification counts to stderr' })
           .example('$0 parse samples/nginx-cache-enospc/bad.strace', 'events of the failing nginx request, one JSON object a line')
           .example('$0 parse samples/strace-flags/ff/ --format json', 'an -ff set merged into one timeline')
+          .example('$0 parse samples/captures/syn-dropped/bad.pcap', 'packet events of a capture: the retransmitted SYNs')
+          .example('$0 parse samples/captures/syn-dropped/bad.txt', "the same packets from tcpdump's text")
           .example('strace -f -tt -T -yy -o - ls 2>&1 >/dev/null | $0 parse -', 'parse from standard input'),
       async (args) => {
+        const { parseCommand } = await import('./parse-command.js');
         code = await parseCommand({
           traces: (args.trace as string[]).map(fromArg),
           format: args.format,

@@ -3,9 +3,11 @@
  * (CONTRACT: "detected from the content"): captures by their magic
  * numbers, strace and tcpdump text by the shape of their first lines.
  */
-import { gunzipSync } from 'node:zlib';
 import { scanLine } from '../../grammars/strace/envelope.js';
+import { captureMagic, inflateHead } from './magic.js';
 import { looksLikeTcpdumpText } from './tcpdump/read.js';
+
+export { isGzip } from './magic.js';
 
 export type Format = 'strace' | 'pcap' | 'pcapng' | 'tcpdump';
 
@@ -14,29 +16,14 @@ export type Detection = { format: Format; gzip: boolean } | { error: string };
 /** Kinds of strace line that no other text produces by accident. */
 const STRACE_KINDS = new Set(['call', 'unfinished', 'resumed', 'detached', 'signal', 'exited', 'killed', 'superseded', 'attached', 'detach', 'summary']);
 
-/** gzip's magic bytes: a compressed trace is detected by content, never by its name. */
-export function isGzip(head: Uint8Array): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
-
 /** `head` is the first bytes of the file (64 KiB is plenty). */
 export function detectFormat(head: Buffer): Detection {
-  let gzip = false;
-  let buf = head;
-  if (buf.length === 0) return { error: 'is empty' };
-  if (isGzip(buf)) {
-    gzip = true;
-    try {
-      buf = gunzipSync(buf, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a truncated head */ });
-    } catch {
-      return { error: 'is gzip data that cannot be decompressed' };
-    }
-    if (buf.length === 0) return { error: 'is an empty gzip file' };
-  }
-  const magic = buf.length >= 4 ? buf.readUInt32BE(0) : 0;
-  // The Kuznetzov magic goes to the pcap reader too, which says why it cannot read it.
-  if (magic === 0xa1b2c3d4 || magic === 0xd4c3b2a1 || magic === 0xa1b23c4d || magic === 0x4d3cb2a1 || magic === 0xa1b2cd34 || magic === 0x34cdb2a1) return { format: 'pcap', gzip };
-  if (magic === 0x0a0d0d0a) return { format: 'pcapng', gzip };
+  if (head.length === 0) return { error: 'is empty' };
+  const inflated = inflateHead(head);
+  if ('error' in inflated) return inflated;
+  const { bytes: buf, gzip } = inflated;
+  const capture = captureMagic(buf);
+  if (capture) return { format: capture, gzip };
   // Binary: NUL bytes or many control characters in the first block.
   const sample = buf.subarray(0, 8192);
   let ctrl = 0;

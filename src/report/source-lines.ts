@@ -7,8 +7,8 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { readLines } from '../io/lines.js';
-import { isGzip } from '../readers/detect.js';
-import { openText } from '../readers/strace/read.js';
+import { isGzip } from '../readers/magic.js';
+import { openText } from '../readers/trace-set.js';
 
 /** Raw lines of one file by line number. */
 export type LineMap = Map<number, string>;
