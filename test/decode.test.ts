@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ipv6 } from '../src/decode/addr.js';
 import { PacketDecoder } from '../src/decode/packet.js';
-import { TcpSeqNumbering } from '../src/decode/tcp-seq.js';
+import { addrKey, TcpSeqNumbering } from '../src/decode/tcp-seq.js';
 import { flagBits, flagsText } from '../src/knowledge/tcp.js';
 import type { RawFrame } from '../src/readers/capture/frame.js';
 
@@ -19,6 +19,18 @@ describe('IPv6 text as inet_ntop prints it', () => {
     ['0000:0000:0000:0000:0000:0000:0102:0304', '::1.2.3.4'],
     ['fe80:0000:0000:0000:0000:0000:0000:0000', 'fe80::'],
   ])('%s → %s', (hex, text) => expect(v6(hex)).toBe(text));
+});
+
+describe('address keys order like the bytes (tcpdump compares addresses with memcmp)', () => {
+  it('IPv4 by value, not by text', () => {
+    expect((addrKey('10.0.0.9') as number) < (addrKey('10.0.0.10') as number)).toBe(true);
+  });
+  it('IPv6 expanded', () => {
+    expect(addrKey('::1')).toBe('00000000000000000000000000000001');
+    expect(addrKey('2001:db8::1:0:0:1')).toBe('20010db8000000000001000000000001');
+    expect(addrKey('::ffff:1.2.3.4')).toBe('00000000000000000000ffff01020304');
+    expect(addrKey('fe80::') < addrKey('fe80::1')).toBe(true);
+  });
 });
 
 describe('TCP flag letters', () => {
@@ -43,7 +55,10 @@ describe("tcpdump's relative sequence numbers", () => {
   ];
   it('prints absolute until a packet with ACK sets the bases, then relative', () => {
     const n = new TcpSeqNumbering();
-    const out = handshake.map(([s, d, sp, dp, f, seq, ack]) => n.print(s, d, sp, dp, f, seq, ack));
+    const out = handshake.map(([s, d, sp, dp, f, seq, ack]) => {
+      n.print(addrKey(s), addrKey(d), sp, dp, f, seq, ack);
+      return { seq: n.seq, ack: n.ack, relative: n.relative };
+    });
     expect(out.map((v) => [v.seq, v.ack, v.relative])).toEqual([
       [1000, 0, false],
       [5000, 1001, false],
@@ -57,11 +72,12 @@ describe("tcpdump's relative sequence numbers", () => {
     const rel = new TcpSeqNumbering();
     const abs = new TcpSeqNumbering();
     for (const [s, d, sp, dp, f, seq, ack] of handshake) {
-      const p = printer.print(s, d, sp, dp, f, seq, ack);
-      const r = rel.recover(s, d, sp, dp, f, p.seq, f & 0x10 ? p.ack : undefined);
+      printer.print(addrKey(s), addrKey(d), sp, dp, f, seq, ack);
+      const p = { seq: printer.seq, ack: printer.ack };
+      const r = rel.recover(addrKey(s), addrKey(d), sp, dp, f, p.seq, f & 0x10 ? p.ack : undefined);
       expect(r.rawSeq).toBe(seq);
       if (f & 0x10) expect(r.rawAck).toBe(ack);
-      const a = abs.recover(s, d, sp, dp, f, seq, f & 0x10 ? ack : undefined);
+      const a = abs.recover(addrKey(s), addrKey(d), sp, dp, f, seq, f & 0x10 ? ack : undefined);
       expect([a.rawSeq, a.relative]).toEqual([seq, false]);
     }
   });

@@ -6,7 +6,7 @@
  */
 import type { PacketEvent } from '../model/events.js';
 import { IPV4_OPTION_NAMES, IPV6_EXTENSIONS, ipProtocolName } from '../knowledge/ip-protocols.js';
-import { ipv4, ipv6 } from './addr.js';
+import { hex, ipv4, ipv6 } from './addr.js';
 import { u16, u32 } from './bytes.js';
 import { decodeIcmp, decodeIcmp6 } from './icmp.js';
 import type { DecodeState, L4 } from './l4.js';
@@ -54,7 +54,7 @@ export function decodeIpv4(b: Uint8Array, o: number, end: number, wire: number, 
   if (off !== 0 || more) ev.frag = { id: ev.ipId, offset: off, more };
   if (hl > 20) ipv4Options(b, o + 20, Math.min(o + hl, end), ev);
   const p = b[o + 9]!;
-  const l4: L4 = { src: ev.src, dst: ev.dst, length: total - hl, capEnd: Math.min(end, o + total) };
+  const l4: L4 = { src: ev.src, dst: ev.dst, srcKey: u32(b, o + 12), dstKey: u32(b, o + 16), length: total - hl, capEnd: Math.min(end, o + total) };
   if (off !== 0) {
     // Only the first fragment carries the transport header.
     ev.proto = ipProtocolName(p);
@@ -120,7 +120,7 @@ export function decodeIpv6(b: Uint8Array, o: number, end: number, wire: number, 
     if (p > stop) return truncated(ev, exts);
   }
   if (exts.length) ev.ipOptions = exts;
-  const l4: L4 = { src: ev.src, dst: ev.dst, length: o + 40 + plen - p, capEnd: stop };
+  const l4: L4 = { src: ev.src, dst: ev.dst, srcKey: hex(b, o + 8, o + 24), dstKey: hex(b, o + 24, o + 40), length: o + 40 + plen - p, capEnd: stop };
   transport(nh, b, p, l4, ev, st);
 }
 

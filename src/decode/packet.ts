@@ -34,6 +34,18 @@ export class PacketDecoder {
       len: undefined,
       frameLen: f.origLen,
       capLen: f.data.length,
+      linkType: undefined,
+      macSrc: undefined,
+      macDst: undefined,
+      ethertype: undefined,
+      network: undefined,
+      ttl: undefined,
+      ipId: undefined,
+      ipLen: undefined,
+      seqRelative: undefined,
+      rawSeq: undefined,
+      rawAck: undefined,
+      options: undefined,
     } as PacketEvent;
     const name = this.linkTypeName(f.linkType);
     if (name) ev.linkType = name;

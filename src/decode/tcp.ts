@@ -35,7 +35,8 @@ export function decodeTcp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent, st:
     note(ev, `bad TCP header length ${hlen} - too short, < 20`);
     return;
   }
-  const view = st.seq.print(l4.src, l4.dst, sport, dport, flags, rawSeq, rawAck);
+  const view = st.seq;
+  view.print(l4.srcKey, l4.dstKey, sport, dport, flags, rawSeq, rawAck);
   const len = l4.length - hlen;
   if (len < 0) {
     note(ev, `bad TCP header length ${hlen} - too long, > ${l4.length}`);

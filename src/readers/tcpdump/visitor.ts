@@ -7,7 +7,7 @@
  */
 import type { CstNode, IToken } from 'chevrotain';
 import type { PacketEvent } from '../../model/events.js';
-import type { TcpSeqNumbering } from '../../decode/tcp-seq.js';
+import { addrKey, type TcpSeqNumbering } from '../../decode/tcp-seq.js';
 import { ICMP_TIME_EXCEEDED, ICMP_TYPES, ICMP_UNREACH, ICMP6_TYPES, ICMP6_UNREACH } from '../../knowledge/icmp.js';
 import { ipProtocolName } from '../../knowledge/ip-protocols.js';
 import { flagBits } from '../../knowledge/tcp.js';
@@ -208,7 +208,7 @@ function tcp(c: Children, ev: PacketEvent, ctx: VisitContext): void {
   const s = splitPort(ev.src!);
   const d = splitPort(ev.dst!);
   if (bits === undefined || !s || !d) return;
-  const r = ctx.seq.recover(s[0], d[0], s[1], d[1], bits, seq, ack);
+  const r = ctx.seq.recover(addrKey(s[0]), addrKey(d[0]), s[1], d[1], bits, seq, ack);
   ev.seqRelative = r.relative;
   if (r.rawSeq !== undefined) ev.rawSeq = r.rawSeq;
   if (r.rawAck !== undefined) ev.rawAck = r.rawAck;
