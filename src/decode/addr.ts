@@ -6,8 +6,38 @@
  */
 import { u16 } from './bytes.js';
 
+/**
+ * A capture repeats the same few addresses and endpoints in every packet:
+ * formatting them once and looking them up by their numeric value costs a
+ * fraction of building the text again. Each table is dropped when it grows
+ * past its bound, so a scan over many hosts cannot make it unbounded.
+ */
+class TextCache {
+  private map = new Map<number, string>();
+  constructor(private readonly bound: number) {}
+  get(k: number): string | undefined {
+    return this.map.get(k);
+  }
+  set(k: number, v: string): string {
+    if (this.map.size >= this.bound) this.map = new Map();
+    this.map.set(k, v);
+    return v;
+  }
+}
+
+const IPV4 = new TextCache(1 << 16);
+const ENDPOINTS = new TextCache(1 << 17);
+const MACS = new TextCache(1 << 12);
+
 export function ipv4(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+  const k = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  return IPV4.get(k) ?? IPV4.set(k, `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`);
+}
+
+/** "a.b.c.d.port" for an IPv4 address `key` (its 32-bit value) and its text. */
+export function ipv4Endpoint(key: number, text: string, port: number): string {
+  const k = key * 65536 + port;
+  return ENDPOINTS.get(k) ?? ENDPOINTS.set(k, `${text}.${port}`);
 }
 
 export function ipv6(b: Uint8Array, o: number): string {
@@ -43,6 +73,14 @@ export function ipv6(b: Uint8Array, o: number): string {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function mac(b: Uint8Array, o: number, n = 6): string {
+  if (n === 6) {
+    const k = ((b[o]! << 8) | b[o + 1]!) * 4294967296 + (((b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!) >>> 0);
+    return MACS.get(k) ?? MACS.set(k, macText(b, o, 6));
+  }
+  return macText(b, o, n);
+}
+
+function macText(b: Uint8Array, o: number, n: number): string {
   let s = HEX[b[o]!]!;
   for (let i = 1; i < n; i++) s += ':' + HEX[b[o + i]!]!;
   return s;

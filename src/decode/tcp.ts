@@ -5,7 +5,7 @@
  */
 import type { PacketEvent } from '../model/events.js';
 import { flagsText, TCP_OPTIONS, TH } from '../knowledge/tcp.js';
-import { hex } from './addr.js';
+import { hex, ipv4Endpoint } from './addr.js';
 import { u16, u32 } from './bytes.js';
 import type { DecodeState, L4 } from './l4.js';
 
@@ -18,8 +18,8 @@ export function decodeTcp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent, st:
   }
   const sport = u16(b, o);
   const dport = u16(b, o + 2);
-  ev.src = `${l4.src}.${sport}`;
-  ev.dst = `${l4.dst}.${dport}`;
+  ev.src = typeof l4.srcKey === 'number' ? ipv4Endpoint(l4.srcKey, l4.src, sport) : `${l4.src}.${sport}`;
+  ev.dst = typeof l4.dstKey === 'number' ? ipv4Endpoint(l4.dstKey, l4.dst, dport) : `${l4.dst}.${dport}`;
   if (end - o < 20) {
     truncate(ev, 'tcp');
     return;
