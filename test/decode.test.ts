@@ -56,7 +56,7 @@ describe("tcpdump's relative sequence numbers", () => {
   it('prints absolute until a packet with ACK sets the bases, then relative', () => {
     const n = new TcpSeqNumbering();
     const out = handshake.map(([s, d, sp, dp, f, seq, ack]) => {
-      n.print(addrKey(s), addrKey(d), sp, dp, f, seq, ack);
+      n.print(addrKey(s), addrKey(d), sp, dp, `${s}.${sp}`, `${d}.${dp}`, f, seq, ack);
       return { seq: n.seq, ack: n.ack, relative: n.relative };
     });
     expect(out.map((v) => [v.seq, v.ack, v.relative])).toEqual([
@@ -72,12 +72,12 @@ describe("tcpdump's relative sequence numbers", () => {
     const rel = new TcpSeqNumbering();
     const abs = new TcpSeqNumbering();
     for (const [s, d, sp, dp, f, seq, ack] of handshake) {
-      printer.print(addrKey(s), addrKey(d), sp, dp, f, seq, ack);
+      printer.print(addrKey(s), addrKey(d), sp, dp, `${s}.${sp}`, `${d}.${dp}`, f, seq, ack);
       const p = { seq: printer.seq, ack: printer.ack };
-      const r = rel.recover(addrKey(s), addrKey(d), sp, dp, f, p.seq, f & 0x10 ? p.ack : undefined);
+      const r = rel.recover(addrKey(s), addrKey(d), sp, dp, `${s}.${sp}`, `${d}.${dp}`, f, p.seq, f & 0x10 ? p.ack : undefined);
       expect(r.rawSeq).toBe(seq);
       if (f & 0x10) expect(r.rawAck).toBe(ack);
-      const a = abs.recover(addrKey(s), addrKey(d), sp, dp, f, seq, f & 0x10 ? ack : undefined);
+      const a = abs.recover(addrKey(s), addrKey(d), sp, dp, `${s}.${sp}`, `${d}.${dp}`, f, seq, f & 0x10 ? ack : undefined);
       expect([a.rawSeq, a.relative]).toEqual([seq, false]);
     }
   });

@@ -8,36 +8,48 @@ import { u16 } from './bytes.js';
 
 /**
  * A capture repeats the same few addresses and endpoints in every packet:
- * formatting them once and looking them up by their numeric value costs a
- * fraction of building the text again. Each table is dropped when it grows
- * past its bound, so a scan over many hosts cannot make it unbounded.
+ * formatting them once and finding them again costs a fraction of building
+ * the text each time. A direct-mapped table of fixed size, keyed by two
+ * 32-bit halves in typed arrays: a lookup allocates nothing (a Map keyed by
+ * numbers above 2^30 would box every key), and a busy capture just
+ * overwrites slots, so memory is bounded.
  */
+const CACHE_SLOTS = 4096;
+
 class TextCache {
-  private map = new Map<number, string>();
-  constructor(private readonly bound: number) {}
-  get(k: number): string | undefined {
-    return this.map.get(k);
+  private readonly hi = new Int32Array(CACHE_SLOTS);
+  private readonly lo = new Int32Array(CACHE_SLOTS);
+  private readonly text: Array<string | undefined> = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+
+  /** 12 bits of a multiplicative hash of both halves: CACHE_SLOTS = 2^12. */
+  slot(hi: number, lo: number): number {
+    return (Math.imul(hi ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(lo, 0xc2b2ae35)) >>> 20;
   }
-  set(k: number, v: string): string {
-    if (this.map.size >= this.bound) this.map = new Map();
-    this.map.set(k, v);
+  get(slot: number, hi: number, lo: number): string | undefined {
+    return this.hi[slot] === (hi | 0) && this.lo[slot] === (lo | 0) ? this.text[slot] : undefined;
+  }
+  set(slot: number, hi: number, lo: number, v: string): string {
+    this.hi[slot] = hi;
+    this.lo[slot] = lo;
+    this.text[slot] = v;
     return v;
   }
 }
 
-const IPV4 = new TextCache(1 << 16);
-const ENDPOINTS = new TextCache(1 << 17);
-const MACS = new TextCache(1 << 12);
+const IPV4 = new TextCache();
+const ENDPOINTS = new TextCache();
+const MACS = new TextCache();
 
 export function ipv4(b: Uint8Array, o: number): string {
-  const k = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-  return IPV4.get(k) ?? IPV4.set(k, `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`);
+  const k = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+  const s = IPV4.slot(k, 0);
+  return IPV4.get(s, k, 0) ?? IPV4.set(s, k, 0, `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`);
 }
 
 /** "a.b.c.d.port" for an IPv4 address `key` (its 32-bit value) and its text. */
 export function ipv4Endpoint(key: number, text: string, port: number): string {
-  const k = key * 65536 + port;
-  return ENDPOINTS.get(k) ?? ENDPOINTS.set(k, `${text}.${port}`);
+  const s = ENDPOINTS.slot(key, port);
+  return ENDPOINTS.get(s, key, port) ?? ENDPOINTS.set(s, key, port, `${text}.${port}`);
 }
 
 export function ipv6(b: Uint8Array, o: number): string {
@@ -74,8 +86,10 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 export function mac(b: Uint8Array, o: number, n = 6): string {
   if (n === 6) {
-    const k = ((b[o]! << 8) | b[o + 1]!) * 4294967296 + (((b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!) >>> 0);
-    return MACS.get(k) ?? MACS.set(k, macText(b, o, 6));
+    const hi = (b[o]! << 8) | b[o + 1]!;
+    const lo = (b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!;
+    const s = MACS.slot(hi, lo);
+    return MACS.get(s, hi, lo) ?? MACS.set(s, hi, lo, macText(b, o, 6));
   }
   return macText(b, o, n);
 }

@@ -9,9 +9,11 @@
  * touched (a bare SYN prints absolute). Reproducing this exactly is what lets
  * a capture's events equal the events read from tcpdump's text of it.
  *
- * Addresses are given as `AddrKey`s: the IPv4 address as a 32-bit number
- * (the decoder has it at hand; no string to build and hash per packet), or
- * for IPv6 a string that sorts like the binary address.
+ * Each side is given twice: as an `AddrKey` that orders like the binary
+ * address (tcpdump compares addresses with memcmp when the ports are equal)
+ * — the IPv4 address as a 32-bit number, IPv6 as 32 hex digits — and as its
+ * endpoint text ("10.0.0.1.80"), which keys the table: the decoder's
+ * endpoint strings are cached, so their hashes are too.
  */
 
 const TH_SYN = 0x02;
@@ -55,8 +57,8 @@ function expandIpv6(text: string): string | undefined {
 }
 
 export class TcpSeqNumbering {
-  /** First endpoint (address, port) → second endpoint → bases. Numbers for IPv4, strings for IPv6. */
-  private readonly conns = new Map<AddrKey, Map<AddrKey, Bases>>();
+  /** First endpoint in tcpdump's order → second endpoint → bases. */
+  private readonly conns = new Map<string, Map<string, Bases>>();
 
   // The result of the last print(): fields rather than an object per packet.
   seq = 0;
@@ -66,14 +68,14 @@ export class TcpSeqNumbering {
   sackBase = 0;
 
   // entry() leaves its answer here: no object per packet.
-  private map!: Map<AddrKey, Bases>;
-  private key: AddrKey = 0;
+  private map!: Map<string, Bases>;
+  private key = '';
 
   /** Finds the connection's map and key; returns whether the packet runs opposite to the key's order. */
-  private entry(src: AddrKey, dst: AddrKey, sport: number, dport: number): boolean {
+  private entry(src: AddrKey, dst: AddrKey, sport: number, dport: number, srcEnd: string, dstEnd: string): boolean {
     const rev = sport > dport || (sport === dport && src > dst);
-    const k1 = rev ? endpoint(dst, dport) : endpoint(src, sport);
-    this.key = rev ? endpoint(src, sport) : endpoint(dst, dport);
+    const k1 = rev ? dstEnd : srcEnd;
+    this.key = rev ? srcEnd : dstEnd;
     let map = this.conns.get(k1);
     if (!map) this.conns.set(k1, (map = new Map()));
     this.map = map;
@@ -81,13 +83,13 @@ export class TcpSeqNumbering {
   }
 
   /** Capture side: the numbers tcpdump would print for this packet, left in `seq`, `ack`, `relative`, `sackBase`. */
-  print(src: AddrKey, dst: AddrKey, sport: number, dport: number, flags: number, seq: number, ack: number): void {
+  print(src: AddrKey, dst: AddrKey, sport: number, dport: number, srcEnd: string, dstEnd: string, flags: number, seq: number, ack: number): void {
     this.seq = seq;
     this.ack = ack;
     this.relative = false;
     this.sackBase = 0;
     if (!(flags & TH_ACK)) return;
-    const rev = this.entry(src, dst, sport, dport);
+    const rev = this.entry(src, dst, sport, dport, srcEnd, dstEnd);
     const map = this.map;
     const key = this.key;
     const b = map.get(key);
@@ -116,9 +118,9 @@ export class TcpSeqNumbering {
    * small next to the bases, absolute ones close to them. `seq` is undefined
    * when tcpdump did not print it (a bare ACK); so may be `ack`.
    */
-  recover(src: AddrKey, dst: AddrKey, sport: number, dport: number, flags: number, seq: number | undefined, ack: number | undefined): { rawSeq?: number; rawAck?: number; relative: boolean } {
+  recover(src: AddrKey, dst: AddrKey, sport: number, dport: number, srcEnd: string, dstEnd: string, flags: number, seq: number | undefined, ack: number | undefined): { rawSeq?: number; rawAck?: number; relative: boolean } {
     if (!(flags & TH_ACK)) return { ...(seq !== undefined ? { rawSeq: seq } : {}), relative: false };
-    const rev = this.entry(src, dst, sport, dport);
+    const rev = this.entry(src, dst, sport, dport, srcEnd, dstEnd);
     const map = this.map;
     const key = this.key;
     const b = map.get(key);
@@ -142,10 +144,6 @@ export class TcpSeqNumbering {
     if (ack !== undefined && !Number.isNaN(ackBase)) out.rawAck = u32(ack + ackBase);
     return out;
   }
-}
-
-function endpoint(a: AddrKey, port: number): AddrKey {
-  return typeof a === 'number' ? a * 65536 + port : `${a}.${port}`;
 }
 
 /** Distance between two 32-bit sequence numbers, the short way round. */

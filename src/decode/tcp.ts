@@ -36,7 +36,7 @@ export function decodeTcp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent, st:
     return;
   }
   const view = st.seq;
-  view.print(l4.srcKey, l4.dstKey, sport, dport, flags, rawSeq, rawAck);
+  view.print(l4.srcKey, l4.dstKey, sport, dport, ev.src, ev.dst, flags, rawSeq, rawAck);
   const len = l4.length - hlen;
   if (len < 0) {
     note(ev, `bad TCP header length ${hlen} - too long, > ${l4.length}`);

@@ -208,7 +208,7 @@ function tcp(c: Children, ev: PacketEvent, ctx: VisitContext): void {
   const s = splitPort(ev.src!);
   const d = splitPort(ev.dst!);
   if (bits === undefined || !s || !d) return;
-  const r = ctx.seq.recover(addrKey(s[0]), addrKey(d[0]), s[1], d[1], bits, seq, ack);
+  const r = ctx.seq.recover(addrKey(s[0]), addrKey(d[0]), s[1], d[1], ev.src!, ev.dst!, bits, seq, ack);
   ev.seqRelative = r.relative;
   if (r.rawSeq !== undefined) ev.rawSeq = r.rawSeq;
   if (r.rawAck !== undefined) ev.rawAck = r.rawAck;
