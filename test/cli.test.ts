@@ -163,3 +163,57 @@ describe('hostile lines inside a real trace: the rest still parses', () => {
   });
 });
 
+
+describe('tracediff parse: captures and tcpdump text, detected from the content', () => {
+  const S = 'samples/captures/syn-dropped';
+  // bad: a SYN to a port whose SYNs iptables drops, sent four times with the same ISN.
+  const synRetries = (ev: Record<string, unknown>[]) => {
+    const p = ev.filter((e) => e['kind'] === 'packet');
+    expect(p).toHaveLength(4);
+    expect(new Set(p.map((e) => e['flags']))).toEqual(new Set(['S']));
+    expect(new Set(p.map((e) => e['seq'])).size).toBe(1);
+    expect(new Set(p.map((e) => e['dst']))).toEqual(new Set(['127.0.0.1.18182']));
+    return p;
+  };
+  it('pcap: one packet event per frame, located by frame number', () => {
+    const r = run(['parse', `${S}/bad.pcap`]);
+    expect(r.code).toBe(0);
+    expect(synRetries(jsonl(r.out)).map((e) => e['packet'])).toEqual([1, 2, 3, 4]);
+  });
+  it('pcapng with nanosecond timestamps, and the same packets', () => {
+    const r = run(['parse', `${S}/bad.pcapng`]);
+    expect(r.code).toBe(0);
+    for (const e of synRetries(jsonl(r.out))) expect(e['timeText']).toMatch(/^\d{10}\.\d{9}$/);
+  });
+  it("tcpdump's text of the capture, by line", () => {
+    const r = run(['parse', `${S}/bad.txt`]);
+    expect(r.code).toBe(0);
+    expect(synRetries(jsonl(r.out)).map((e) => e['line'])).toEqual([1, 2, 3, 4]);
+  });
+  it('a gzip-compressed capture on standard input', () => {
+    const r = run(['parse', '-'], gzipSync(readFileSync(join(REPO, S, 'bad.pcap'))));
+    expect(r.code).toBe(0);
+    synRetries(jsonl(r.out));
+  });
+  it('--stats says frames and notes for a capture', () => {
+    const r = run(['parse', `${S}/bad.pcap`, '--stats']);
+    expect(r.err).toBe(`${S}/bad.pcap: pcap, 4 frames, 0 notes\n`);
+  });
+  it('a capture cut short mid-record: the frames before it, then a note naming the packet and offset; exit 0', () => {
+    const whole = readFileSync(join(REPO, S, 'good.pcap'));
+    const p = file('cut.pcap', whole.subarray(0, whole.length - 10));
+    const r = run(['parse', p]);
+    expect(r.code).toBe(0);
+    const ev = jsonl(r.out);
+    const last = ev[ev.length - 1]!;
+    expect(ev.filter((e) => e['kind'] === 'packet')).toHaveLength(11);
+    expect(last).toMatchObject({ kind: 'unparsed', packet: 12 });
+    expect(last['reason']).toMatch(/byte offset \d+/);
+  });
+  it('diff refuses captures with a clear line instead of calling them the same', () => {
+    const r = run([`${S}/good.pcap`, `${S}/bad.pcap`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/good\.pcap is a pcap capture: this version of tracediff diffs strace logs only/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
