@@ -7,114 +7,33 @@ set -euo pipefail
 #         with the 37-byte hello.txt;
 #   bad:  nothing listens on 18181: the SYN is answered by RST,ACK, curl
 #         exits 7.
-# Each run happens in its own private network namespace (`unshare -n`, then
-# `ip link set lo up`), so no other loopback traffic on the machine gets in,
-# and nothing leaves it. Three captures of the same packets run at once:
-#   RUN.pcap     tcpdump -i lo -w                          (pcap, microseconds)
-#   RUN-ns.pcap  tcpdump -i lo --time-stamp-precision=nano (pcap, nanoseconds)
-#   RUN.pcapng   dumpcap -i lo                             (pcapng, if_tsresol 9)
-# and the client runs under `strace -f -tt -T -yy -o RUN-client.strace`
-# (TZ=UTC, so its -tt times read like tcpdump's -tttt times in UTC: same clock).
-# Then the pcap is read back to text (outside the namespace, TZ=UTC):
-#   RUN.txt      tcpdump -n -r RUN.pcap
-#   RUN-v.txt    tcpdump -# -nn -tttt -v -r RUN.pcap
-#   RUN-S.txt    tcpdump -n -S -r RUN.pcap           (absolute sequence numbers)
-#   RUN-ns.txt   tcpdump -n --time-stamp-precision=nano -r RUN-ns.pcap
+# Each run in its own private network namespace, three captures at once,
+# curl under strace, the text read back: see ../lib.sh for how, and for
+# the files made (RUN.pcap, RUN-ns.pcap, RUN.pcapng, RUN-client.strace,
+# RUN.txt, RUN-v.txt, RUN-S.txt, RUN-ns.txt).
 # Run as root on Debian 12 with tcpdump, dumpcap (wireshark-common), strace,
 # curl, python3, iproute2, util-linux. Re-runnable; overwrites its outputs.
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 WORK=/tmp/tracediff-cap-http
 PORT=18181
 URL="http://127.0.0.1:$PORT/hello.txt"
 
-# ---------------------------------------------------------------- inside ---
-# `record.sh --in-netns RUN`: runs in a fresh network namespace.
-if [ "${1:-}" = --in-netns ]; then
-  RUN=$2
-  PIDS=()
-  cleanup_inner() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  }
-  trap cleanup_inner EXIT
-  trap 'exit 143' TERM INT
-  ip link set lo up
-
+# ------------------------------------------- inside: one run, its own netns ---
+if is_inner_run "$@"; then
+  enter_private_netns
   if [ "$RUN" = good ]; then
-    timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-      --directory "$WORK/www" "$PORT" >"$WORK/$RUN-server.log" 2>&1 &
-    PIDS+=($!)
-    # wait for the listener without sending a packet (ss asks the kernel)
-    for _ in $(seq 50); do
-      [ -n "$(ss -Hltn "sport = :$PORT")" ] && break
-      sleep 0.1
-    done
-    [ -n "$(ss -Hltn "sport = :$PORT")" ] || { echo "server did not start" >&2; exit 1; }
+    background timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
+      --directory "$WORK/www" "$PORT" >"$WORK/$RUN-server.log" 2>&1
+    wait_for_listener tcp "$PORT"
   fi
-
-  # the three captures, started before any packet is sent
-  tcpdump -i lo --immediate-mode -U -w "$WORK/$RUN.pcap" 2>"$WORK/$RUN-tcpdump.log" &
-  TD=$!
-  tcpdump -i lo --immediate-mode -U --time-stamp-precision=nano \
-    -w "$WORK/$RUN-ns.pcap" 2>"$WORK/$RUN-tcpdump-ns.log" &
-  TDN=$!
-  dumpcap -i lo -q -w "$WORK/$RUN.pcapng" 2>"$WORK/$RUN-dumpcap.log" &
-  DC=$!
-  CAPS=("$TD" "$TDN" "$DC")
-  PIDS=("${CAPS[@]}" "${PIDS[@]}")
-  for _ in $(seq 50); do
-    grep -q 'listening on' "$WORK/$RUN-tcpdump.log" \
-      && grep -q 'listening on' "$WORK/$RUN-tcpdump-ns.log" \
-      && grep -q 'Capturing on' "$WORK/$RUN-dumpcap.log" && break
-    sleep 0.1
-  done
-  sleep 0.5
-
-  rm -f "$WORK/body.out"
-  (cd "$WORK" && timeout 30 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-     HOME="$WORK/home" LANG=C.UTF-8 TZ=UTC \
-     strace -f -tt -T -yy -o "$WORK/$RUN-client.strace" \
-     curl -s -o "$WORK/body.out" -w '%{http_code}\n' "$URL" \
-     </dev/null >"$WORK/$RUN-client.out" 2>"$WORK/$RUN-client.err") \
-     && rc=0 || rc=$?
-  echo "--- $RUN: curl exit $rc, http_code $(cat "$WORK/$RUN-client.out"), body: $(cat "$WORK/body.out" 2>/dev/null || echo '<none>')"
-
-  sleep 1   # let the last FIN/ACKs through
-  for p in "${CAPS[@]}"; do kill -INT "$p"; done
-  for p in "${CAPS[@]}"; do wait "$p" || true; done
-  grep -h 'captured\|dropped' "$WORK/$RUN-tcpdump.log" "$WORK/$RUN-dumpcap.log" | sed "s/^/    $RUN: /"
+  start_captures "$RUN"
+  trace_client "$RUN" curl -s -o "$WORK/body.out" -w '%{http_code}\n' "$URL"
+  report_curl "$RUN"
+  stop_captures "$RUN"
   exit 0
 fi
 
 # --------------------------------------------------------------- outside ---
-[ "$(id -u)" = 0 ] || { echo "run as root (unshare -n, tcpdump)" >&2; exit 1; }
-cleanup() { rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-rm -rf "$WORK"
-mkdir -p "$WORK/www" "$WORK/home"
-chmod 755 "$WORK"   # dumpcap may write as a dropped-privilege user
-printf 'hello from the tracediff test server\n' > "$WORK/www/hello.txt"
-
-for RUN in good bad; do
-  timeout 60 unshare -n "$SELF" --in-netns "$RUN"
-done
-
-cd "$HERE"
-for RUN in good bad; do
-  cp "$WORK/$RUN.pcap" "$WORK/$RUN-ns.pcap" "$WORK/$RUN.pcapng" "$WORK/$RUN-client.strace" .
-  chmod 644 "$RUN.pcap" "$RUN-ns.pcap" "$RUN.pcapng" "$RUN-client.strace"
-  TZ=UTC tcpdump -n -r "$RUN.pcap" >"$RUN.txt" 2>/dev/null
-  TZ=UTC tcpdump -# -nn -tttt -v -r "$RUN.pcap" >"$RUN-v.txt" 2>/dev/null
-  TZ=UTC tcpdump -n -S -r "$RUN.pcap" >"$RUN-S.txt" 2>/dev/null
-  TZ=UTC tcpdump -n --time-stamp-precision=nano -r "$RUN-ns.pcap" >"$RUN-ns.txt" 2>/dev/null
-  n=$(wc -l <"$RUN.txt")
-  nns=$(TZ=UTC tcpdump -n -r "$RUN-ns.pcap" 2>/dev/null | wc -l)
-  nng=$(TZ=UTC tcpdump -n -r "$RUN.pcapng" 2>/dev/null | wc -l)
-  echo "$RUN: $n packets (pcap), $nns (ns pcap), $nng (pcapng); $(wc -l <"$RUN-client.strace") strace lines"
-  [ "$n" = "$nns" ] && [ "$n" = "$nng" ] || echo "WARNING: $RUN captures disagree" >&2
-done
-ls -l "$HERE"
+prepare_workdir www
+record_runs good bad

@@ -5,100 +5,40 @@ set -euo pipefail
 # One HTTP GET with curl to 127.0.0.1:18183, captured on lo, good and bad.
 # The server is server.py (written below, NOT traced): a plain TCP server
 # that accepts ONE connection and reads the request up to the blank line.
-#   good: it sends a fixed HTTP/1.0 200 response (37-byte body) and closes:
+#   good: it sends a fixed HTTP/1.0 200 response (43-byte body) and closes:
 #         FIN after the data, curl exits 0;
 #   bad:  it sets SO_LINGER {l_onoff=1, l_linger=0} and closes without
 #         answering: the kernel sends RST instead of FIN; curl's recvfrom
 #         fails with ECONNRESET, curl exits 56 ("Recv failure").
-# Each run happens in its own private network namespace (`unshare -n`, then
-# `ip link set lo up`), so no other loopback traffic on the machine gets in,
-# and nothing leaves it. Three captures of the same packets run at once:
-#   RUN.pcap     tcpdump -i lo -w                          (pcap, microseconds)
-#   RUN-ns.pcap  tcpdump -i lo --time-stamp-precision=nano (pcap, nanoseconds)
-#   RUN.pcapng   dumpcap -i lo                             (pcapng, if_tsresol 9)
-# and the client runs under `strace -f -tt -T -yy -o RUN-client.strace`
-# (TZ=UTC, so its -tt times read like tcpdump's -tttt times in UTC: same clock).
-# Then the pcap is read back to text (outside the namespace, TZ=UTC):
-#   RUN.txt      tcpdump -n -r RUN.pcap
-#   RUN-v.txt    tcpdump -# -nn -tttt -v -r RUN.pcap
-#   RUN-S.txt    tcpdump -n -S -r RUN.pcap           (absolute sequence numbers)
-#   RUN-ns.txt   tcpdump -n --time-stamp-precision=nano -r RUN-ns.pcap
+# Each run in its own private network namespace, three captures at once,
+# curl under strace, the text read back: see ../lib.sh for how, and for
+# the files made (RUN.pcap, RUN-ns.pcap, RUN.pcapng, RUN-client.strace,
+# RUN.txt, RUN-v.txt, RUN-S.txt, RUN-ns.txt).
 # Run as root on Debian 12 with tcpdump, dumpcap (wireshark-common), strace,
 # curl, python3, iproute2, util-linux. Re-runnable; overwrites its outputs.
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 WORK=/tmp/tracediff-cap-rst
 PORT=18183
 URL="http://127.0.0.1:$PORT/item"
 
-# ---------------------------------------------------------------- inside ---
-# `record.sh --in-netns RUN`: runs in a fresh network namespace.
-if [ "${1:-}" = --in-netns ]; then
-  RUN=$2
-  PIDS=()
-  cleanup_inner() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  }
-  trap cleanup_inner EXIT
-  trap 'exit 143' TERM INT
-  ip link set lo up
-
+# ------------------------------------------- inside: one run, its own netns ---
+if is_inner_run "$@"; then
+  enter_private_netns
   # the server runs in both; only its MODE differs
-  timeout 40 /usr/bin/python3 "$WORK/server.py" "$PORT" "$RUN" >"$WORK/$RUN-server.log" 2>&1 &
-  PIDS+=($!)
-  # wait for the listener without sending a packet (ss asks the kernel)
-  for _ in $(seq 50); do
-    [ -n "$(ss -Hltn "sport = :$PORT")" ] && break
-    sleep 0.1
-  done
-  [ -n "$(ss -Hltn "sport = :$PORT")" ] || { echo "server did not start" >&2; exit 1; }
-
-  # the three captures, started before any packet is sent
-  tcpdump -i lo --immediate-mode -U -w "$WORK/$RUN.pcap" 2>"$WORK/$RUN-tcpdump.log" &
-  TD=$!
-  tcpdump -i lo --immediate-mode -U --time-stamp-precision=nano \
-    -w "$WORK/$RUN-ns.pcap" 2>"$WORK/$RUN-tcpdump-ns.log" &
-  TDN=$!
-  dumpcap -i lo -q -w "$WORK/$RUN.pcapng" 2>"$WORK/$RUN-dumpcap.log" &
-  DC=$!
-  CAPS=("$TD" "$TDN" "$DC")
-  PIDS=("${CAPS[@]}" "${PIDS[@]}")
-  for _ in $(seq 50); do
-    grep -q 'listening on' "$WORK/$RUN-tcpdump.log" \
-      && grep -q 'listening on' "$WORK/$RUN-tcpdump-ns.log" \
-      && grep -q 'Capturing on' "$WORK/$RUN-dumpcap.log" && break
-    sleep 0.1
-  done
-  sleep 0.5
-
-  rm -f "$WORK/body.out"
-  (cd "$WORK" && timeout 30 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-     HOME="$WORK/home" LANG=C.UTF-8 TZ=UTC \
-     strace -f -tt -T -yy -o "$WORK/$RUN-client.strace" \
-     curl -sS -o "$WORK/body.out" -w '%{http_code}\n' "$URL" \
-     </dev/null >"$WORK/$RUN-client.out" 2>"$WORK/$RUN-client.err") \
-     && rc=0 || rc=$?
-  echo "--- $RUN: curl exit $rc, http_code $(cat "$WORK/$RUN-client.out"), body: $(cat "$WORK/body.out" 2>/dev/null || echo '<none>'), stderr: $(cat "$WORK/$RUN-client.err")"
+  background timeout 40 /usr/bin/python3 "$WORK/server.py" "$PORT" "$RUN" \
+    >"$WORK/$RUN-server.log" 2>&1
+  wait_for_listener tcp "$PORT"
+  start_captures "$RUN"
+  trace_client "$RUN" curl -sS -o "$WORK/body.out" -w '%{http_code}\n' "$URL"
+  report_curl "$RUN" "stderr: $(cat "$WORK/$RUN-client.err")"
   sed "s/^/    $RUN: server: /" "$WORK/$RUN-server.log"
-
-  sleep 1   # let the last FIN/ACKs through
-  for p in "${CAPS[@]}"; do kill -INT "$p"; done
-  for p in "${CAPS[@]}"; do wait "$p" || true; done
-  grep -h 'captured\|dropped' "$WORK/$RUN-tcpdump.log" "$WORK/$RUN-dumpcap.log" | sed "s/^/    $RUN: /"
+  stop_captures "$RUN"
   exit 0
 fi
 
 # --------------------------------------------------------------- outside ---
-[ "$(id -u)" = 0 ] || { echo "run as root (unshare -n, tcpdump)" >&2; exit 1; }
-cleanup() { rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-rm -rf "$WORK"
-mkdir -p "$WORK/home"
-chmod 755 "$WORK"   # dumpcap may write as a dropped-privilege user
+prepare_workdir
 cat >"$WORK/server.py" <<'PY'
 # server.py PORT MODE: accept one connection on 127.0.0.1:PORT, read the
 # request up to the blank line, then
@@ -129,23 +69,4 @@ else:
 conn.close()
 ls.close()
 PY
-
-for RUN in good bad; do
-  timeout 60 unshare -n "$SELF" --in-netns "$RUN"
-done
-
-cd "$HERE"
-for RUN in good bad; do
-  cp "$WORK/$RUN.pcap" "$WORK/$RUN-ns.pcap" "$WORK/$RUN.pcapng" "$WORK/$RUN-client.strace" .
-  chmod 644 "$RUN.pcap" "$RUN-ns.pcap" "$RUN.pcapng" "$RUN-client.strace"
-  TZ=UTC tcpdump -n -r "$RUN.pcap" >"$RUN.txt" 2>/dev/null
-  TZ=UTC tcpdump -# -nn -tttt -v -r "$RUN.pcap" >"$RUN-v.txt" 2>/dev/null
-  TZ=UTC tcpdump -n -S -r "$RUN.pcap" >"$RUN-S.txt" 2>/dev/null
-  TZ=UTC tcpdump -n --time-stamp-precision=nano -r "$RUN-ns.pcap" >"$RUN-ns.txt" 2>/dev/null
-  n=$(wc -l <"$RUN.txt")
-  nns=$(TZ=UTC tcpdump -n -r "$RUN-ns.pcap" 2>/dev/null | wc -l)
-  nng=$(TZ=UTC tcpdump -n -r "$RUN.pcapng" 2>/dev/null | wc -l)
-  echo "$RUN: $n packets (pcap), $nns (ns pcap), $nng (pcapng); $(wc -l <"$RUN-client.strace") strace lines"
-  [ "$n" = "$nns" ] && [ "$n" = "$nng" ] || echo "WARNING: $RUN captures disagree" >&2
-done
-ls -l "$HERE"
+record_runs good bad
