@@ -5,14 +5,15 @@
  * ends the read become `unparsed` events at the packet they concern, so a
  * damaged capture reads as far as it can and says where it stopped.
  */
-import type { PacketEvent, TraceEvent, UnparsedEvent } from '../../model/events.js';
+import type { TraceEvent, UnparsedEvent } from '../../model/events.js';
 import { PacketDecoder } from '../../decode/packet.js';
 import { linkTypeName } from '../../knowledge/link-types.js';
+import type { CaptureFormat } from '../magic.js';
 import type { CaptureItem } from './frame.js';
 import { readPcap } from './pcap.js';
 import { readPcapng } from './pcapng.js';
 
-export type CaptureFormat = 'pcap' | 'pcapng';
+export type { CaptureFormat };
 
 export interface CaptureStats {
   kind: 'capture';
@@ -74,5 +75,3 @@ export async function parseCapture(bytes: Uint8Array, opts: CaptureReadOptions):
   for await (const b of readCaptureStream(one(), opts, (s) => (stats = s))) events.push(...b);
   return { events, stats: stats! };
 }
-
-export type { PacketEvent };
