@@ -3,6 +3,7 @@
  *   model    — the event and value types every layer shares
  *   readers  — strace text, tcpdump text, pcap/pcapng captures, format detection, sets of files
  *   decode   — capture frames into packet events, printed as tcpdump prints them
+ *   analysis — TCP connections (Zeek conn_state/history, Wireshark tcp.analysis flags)
  *   knowledge — errno, signal, fd-syscall, syscall-family and diff-noise tables
  *   diff     — normalization, structure, folding, alignment, the first divergence
  *   report   — the diff report (contract JSON) with quoted lines
@@ -54,3 +55,4 @@ export { buildDiffReport, type DiffReport, type DiffView, type Located, type Fin
 export { fetchLines } from './report/source-lines.js';
 export { renderDiffText, type TextOptions } from './render/diff-text.js';
 export { renderDiffJson } from './render/json.js';
+export * from './analysis/tcp/index.js';
