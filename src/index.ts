@@ -3,7 +3,8 @@
  *   model    — the event and value types every layer shares
  *   readers  — strace text, tcpdump text, pcap/pcapng captures, format detection, sets of files
  *   decode   — capture frames into packet events, printed as tcpdump prints them
- *   analysis — TCP connections (Zeek conn_state/history, Wireshark tcp.analysis flags)
+ *   analysis — TCP connections (Zeek conn_state/history, Wireshark tcp.analysis flags);
+ *              per-process fd lifetimes, blocked and slow calls, failures by errno
  *   knowledge — errno, signal, fd-syscall, syscall-family and diff-noise tables
  *   diff     — normalization, structure, folding, alignment, the first divergence
  *   report   — the diff report (contract JSON) with quoted lines
@@ -56,3 +57,4 @@ export { fetchLines } from './report/source-lines.js';
 export { renderDiffText, type TextOptions } from './render/diff-text.js';
 export { renderDiffJson } from './render/json.js';
 export * from './analysis/tcp/index.js';
+export * from './analysis/syscalls/index.js';
