@@ -94,6 +94,8 @@ export interface SyscallEvent extends EventBase {
   fds?: FdRef[];
   /** For calls that create an fd (open, socket, accept...): what the returned fd stands for. */
   resultFd?: FdInfo;
+  /** The TCP connection (in a capture of the same run) this call acts on, when correlated: the same id as on its packets. */
+  flow?: string;
 }
 
 export interface FdRef extends FdInfo {
@@ -238,6 +240,8 @@ export interface PacketEvent extends EventBase {
   truncated?: boolean;
   /** Problems worth a reader's eye: bad header lengths, invalid timestamps, unknown link types. */
   notes?: string[];
+  /** The TCP connection this packet belongs to, when analysed: the same id as on the syscalls that act on it. */
+  flow?: string;
 }
 
 export interface UnparsedEvent extends EventBase {
