@@ -58,3 +58,4 @@ export { renderDiffText, type TextOptions } from './render/diff-text.js';
 export { renderDiffJson } from './render/json.js';
 export * from './analysis/tcp/index.js';
 export * from './analysis/syscalls/index.js';
+export * from './analysis/correlate/index.js';
