@@ -59,3 +59,5 @@ export { renderDiffJson } from './render/json.js';
 export * from './analysis/tcp/index.js';
 export * from './analysis/syscalls/index.js';
 export * from './analysis/correlate/index.js';
+export * from './timeline/clock.js';
+export * from './timeline/timeline.js';

@@ -19,13 +19,14 @@ export interface DiffCommandOptions {
   context: number;
   color?: boolean;
   inputFormat?: Format;
+  clockOffsets?: Map<string, number>;
 }
 
 export async function diffCommand(o: DiffCommandOptions): Promise<number> {
   if (o.good === '-' && o.bad === '-') throw new UsageError('only one side can be read from standard input (-)');
   let view;
   try {
-    view = await diffTraces([o.good], [o.bad], { version: VERSION, context: o.context, ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}) });
+    view = await diffTraces([o.good], [o.bad], { version: VERSION, context: o.context, ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}), ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}) });
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

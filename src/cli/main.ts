@@ -22,13 +22,14 @@ async function main(argv: string[]): Promise<number> {
       'Align a good trace with a failing one and report the first meaningful divergence (the default command). Exit 0: same work; 1: divergence; 2: trouble',
       (y) =>
         y
-          .positional('good', { describe: 'trace of the run that worked: a strace log, an -ff directory, or - for standard input', type: 'string', demandOption: true })
+          .positional('good', { describe: 'trace of the run that worked: a strace log, an -ff directory, several files of one run as one comma-separated argument (a,b), or - for standard input', type: 'string', demandOption: true })
           .positional('bad', { describe: 'trace of the run that failed', type: 'string', demandOption: true })
           .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: for the terminal; json: ../shared/CONTRACT.md `diff --format json`' })
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('context', { alias: 'C', type: 'number', default: 3, describe: 'lines of context around the divergence' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
+          .option('clock-offset', { type: 'string', array: true, requiresArg: true, describe: 'FILE=SECONDS: add SECONDS to that input\'s clock to put it on the common timeline (repeatable; docs/timeline.md)' })
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace', 'the ENOSPC cache write that turned into a 502')
           .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --format json', 'the contract JSON for a refused connect')
           .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0'),
@@ -37,7 +38,20 @@ async function main(argv: string[]): Promise<number> {
         if (!Number.isInteger(context) || context < 0 || context > 1000) throw new UsageError(`--context must be a whole number from 0 to 1000, not ${String(args.context)}`);
         // Commands load when used: `parse` of a capture never loads the differ or the text grammars.
         const { diffCommand } = await import('./diff-command.js');
+        let clockOffsets: Map<string, number> | undefined;
+        if (args.clockOffset?.length) {
+          const { parseClockOffsets } = await import('../timeline/clock.js');
+          try {
+            clockOffsets = parseClockOffsets(args.clockOffset.map(String));
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          // Each side ignores the names of the other's files, so a name on neither is checked here.
+          const { existsSync } = await import('node:fs');
+          for (const name of clockOffsets.keys()) if (name !== '-' && !existsSync(name)) throw new UsageError(`--clock-offset ${name}: no such file or directory`);
+        }
         code = await diffCommand({
+          ...(clockOffsets ? { clockOffsets } : {}),
           good: fromArg(args.good as string),
           bad: fromArg(args.bad as string),
           format: args.format,
@@ -64,10 +78,12 @@ async function main(argv: string[]): Promise<number> {
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .option('envelope', { type: 'boolean', default: false, describe: 'only pid, time, name, result, errno, duration: no argument trees or fd tables (fastest)' })
           .option('stats', { type: 'boolean', default: false, describe: 'print line classification counts to stderr' })
+          .option('clock-offset', { type: 'string', array: true, requiresArg: true, describe: 'FILE=SECONDS: add SECONDS to that input\'s clock to put it on the common timeline (repeatable; docs/timeline.md)' })
           .example('$0 parse samples/nginx-cache-enospc/bad.strace', 'events of the failing nginx request, one JSON object a line')
           .example('$0 parse samples/strace-flags/ff/ --format json', 'an -ff set merged into one timeline')
           .example('$0 parse samples/captures/syn-dropped/bad.pcap', 'packet events of a capture: the retransmitted SYNs')
           .example('$0 parse samples/captures/syn-dropped/bad.txt', "the same packets from tcpdump's text")
+          .example('$0 parse samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', "curl's syscalls and its packets on one timeline")
           .example('strace -f -tt -T -yy -o - ls 2>&1 >/dev/null | $0 parse -', 'parse from standard input'),
       async (args) => {
         const { parseCommand } = await import('./parse-command.js');
@@ -78,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
           envelope: args.envelope,
           ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
           stats: args.stats,
+          ...(args.clockOffset?.length ? { clockOffsets: args.clockOffset.map(String) } : {}),
         });
       },
     )

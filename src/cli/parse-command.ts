@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Format } from '../readers/detect.js';
 import { InputError, openTraces } from '../readers/open.js';
+import { parseClockOffsets } from '../timeline/clock.js';
 import { UsageError } from './common.js';
 
 export interface ParseCommandOptions {
@@ -15,12 +16,20 @@ export interface ParseCommandOptions {
   envelope: boolean;
   stats: boolean;
   inputFormat?: Format;
+  /** `--clock-offset FILE=SECONDS`, as given (docs/timeline.md). */
+  clockOffsets?: string[];
 }
 
 export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   let opened;
+  let clockOffsets;
   try {
-    opened = await openTraces(o.traces, { envelope: o.envelope, ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}) });
+    clockOffsets = o.clockOffsets?.length ? parseClockOffsets(o.clockOffsets) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  try {
+    opened = await openTraces(o.traces, { envelope: o.envelope, ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}), ...(clockOffsets ? { clockOffsets } : {}) });
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

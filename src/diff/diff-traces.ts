@@ -18,6 +18,8 @@ export interface DiffTracesOptions {
   stdin?: Readable;
   /** Skip content detection (`--input-format`). */
   inputFormat?: Format;
+  /** `--clock-offset`: seconds added to a file's clock, by file name (either side). */
+  clockOffsets?: Map<string, number>;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -25,7 +27,12 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
   const strings = new Interner();
   const chunks: Buffer[] = [];
   const usesStdin = goodPaths.includes('-') || badPaths.includes('-');
-  const open = { ...(opts.stdin ? { stdin: opts.stdin } : {}), ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}), ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}) };
+  const open = {
+    ...(opts.stdin ? { stdin: opts.stdin } : {}),
+    ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
+    ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}),
+    ...(opts.clockOffsets ? { clockOffsets: opts.clockOffsets, clockOffsetsShared: true } : {}),
+  };
   const good = await readSide(goodPaths, strings, open);
   const bad = await readSide(badPaths, strings, open);
   const outcome = diffSides(good, bad, strings);

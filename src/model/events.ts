@@ -42,6 +42,12 @@ interface EventBase extends Location {
   time?: number;
   /** The timestamp exactly as printed, so nanosecond precision is never lost to float rounding. */
   timeText?: string;
+  /**
+   * Epoch seconds on the timeline shared by several sources of one run, when
+   * that differs from `time` (a `-tt` strace log placed beside a capture, or a
+   * source moved by --clock-offset). docs/timeline.md.
+   */
+  at?: number;
   /** -Y / --decode-pids=comm process name. */
   comm?: string;
 }

@@ -4,7 +4,8 @@
  * one event stream. Every problem becomes an InputError naming the file.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { TraceEvent } from '../model/events.js';
@@ -14,7 +15,9 @@ import type { Detection, Format } from './detect.js';
 import { captureMagic, inflateHead, isGzip } from './magic.js';
 import type { ParseStats } from './strace/parser.js';
 import type { TcpdumpStats } from './tcpdump/parser.js';
-import { expandTraceSet, mergeByTime, pidFromName } from './trace-set.js';
+import type { ClockInfo } from '../timeline/clock.js';
+import { buildTimeline, ClockOffsetError, type TimelineSource } from '../timeline/timeline.js';
+import { expandTraceSet, pidFromName } from './trace-set.js';
 
 export class InputError extends Error {}
 
@@ -34,6 +37,17 @@ export interface OpenOptions {
    * still undone.
    */
   inputFormat?: Format;
+  /**
+   * `--clock-offset FILE=SECONDS`: seconds added to that source's clock to put
+   * it on the common timeline (docs/timeline.md). FILE is a path as given (a
+   * directory applies to every file of its set).
+   */
+  clockOffsets?: Map<string, number>;
+  /**
+   * The offsets name files of other inputs too (the other side of a diff):
+   * a name that is none of these files is ignored rather than an error.
+   */
+  clockOffsetsShared?: boolean;
 }
 
 /** Per-file reading statistics: lines for text traces, frames for captures. */
@@ -46,6 +60,8 @@ export interface OpenedTrace {
   stats: Map<string, FileStats>;
   /** The format each file was read as. */
   formats: Map<string, Format>;
+  /** Each file's clock and where it was placed on the common timeline (docs/timeline.md). */
+  clocks: Map<string, ClockInfo>;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -53,13 +69,16 @@ const TEXT_CHUNK = 1 << 20;
 const CAPTURE_CHUNK = 1 << 16;
 
 export async function openTraces(paths: string[], opts: OpenOptions = {}): Promise<OpenedTrace> {
+  if (!paths.includes('-')) paths = await splitCommaLists(paths);
   const files = paths.includes('-') ? paths : await expandTraceSet(paths).catch((e: NodeJS.ErrnoException) => {
     throw new InputError(`cannot read ${e.path ?? paths.join(' ')}: ${describeFsError(e)}`);
   });
   if (files.length === 0) throw new InputError(`${paths.join(' ')}: no trace files found`);
+  // The command line's defaults (diff) name files of either side: a name that is not on this side is not an error here.
+  const offsets = matchClockOffsets(opts.clockOffsets, files, !opts.clockOffsetsShared);
   const stats = new Map<string, FileStats>();
   const formats = new Map<string, Format>();
-  const streams: AsyncGenerator<TraceEvent[]>[] = [];
+  const sources: TimelineSource[] = [];
   const isSet = files.length > 1;
   for (const file of files) {
     const got = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin, opts.onStdinChunk) : { head: await fileHead(file), stream: undefined };
@@ -79,6 +98,7 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
     input.on('error', () => undefined);
     const done = (st: FileStats) => stats.set(file, st);
     let events: AsyncGenerator<TraceEvent[]>;
+    let tcpdumpMode: TimelineSource['tcpdumpMode'];
     // Each reader is loaded when a file needs it: the text grammars (Chevrotain)
     // take longer to load than a whole capture takes to read.
     switch (det.format) {
@@ -90,7 +110,8 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
       }
       case 'tcpdump': {
         const { readTcpdumpStream, sniffTimeMode } = await import('./tcpdump/read.js');
-        events = readTcpdumpStream(input, { file, timeMode: sniffTimeMode(headLines(head, det.gzip)) }, done);
+        tcpdumpMode = sniffTimeMode(headLines(head, det.gzip));
+        events = readTcpdumpStream(input, { file, timeMode: tcpdumpMode }, done);
         break;
       }
       case 'pcap':
@@ -100,9 +121,43 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
         break;
       }
     }
-    streams.push(guardStream(events, file, input));
+    sources.push({ file, format: det.format, events: guardStream(events, file, input), ...(tcpdumpMode ? { tcpdumpMode } : {}) });
   }
-  return { files, events: streams.length === 1 ? streams[0]! : mergeByTime(streams), stats, formats };
+  let timeline;
+  try {
+    timeline = await buildTimeline(sources, offsets);
+  } catch (e) {
+    if (e instanceof ClockOffsetError) throw new InputError(e.message);
+    throw e;
+  }
+  return { files, events: timeline.events, stats, formats, clocks: timeline.clocks };
+}
+
+/**
+ * A side given as one comma-separated argument (`good.strace,good.pcap`) is
+ * its files; an argument that exists as it is (a file name with a comma) is
+ * taken literally.
+ */
+async function splitCommaLists(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!p.includes(',') || (await stat(p).then(() => true, () => false))) out.push(p);
+    else out.push(...p.split(',').filter((part) => part !== ''));
+  }
+  return out;
+}
+
+/** --clock-offset names → the files they apply to; a name that is none of the inputs is an error. */
+function matchClockOffsets(given: Map<string, number> | undefined, files: string[], strict: boolean): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!given) return out;
+  for (const [name, seconds] of given) {
+    const full = resolve(name);
+    const hit = files.filter((f) => f === name || (f !== '-' && (resolve(f) === full || resolve(f).startsWith(full + sep))));
+    if (hit.length === 0 && strict) throw new InputError(`--clock-offset ${name}: not one of the inputs (${files.join(', ')})`);
+    for (const f of hit) out.set(f, seconds);
+  }
+  return out;
 }
 
 /** Turn a read or gunzip failure in the middle of a file into an InputError that names it. */

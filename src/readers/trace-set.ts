@@ -39,12 +39,44 @@ function sortByPidSuffix(files: string[]): string[] {
   return files.sort((a, b) => (pidFromName(a) ?? 0) - (pidFromName(b) ?? 0) || a.localeCompare(b));
 }
 
+/** A source's clock, as src/timeline/clock.ts classifies it. */
+export type MergeClock = 'epoch' | 'midnight' | 'relative' | 'none';
+
+/** The time an event is ordered by: `at` (the timeline time, when its source was moved) or `time`. */
+function orderTime(ev: TraceEvent): number | undefined {
+  return (ev as TraceEvent & { at?: number }).at ?? ev.time;
+}
+
 /**
- * Merge several event streams into one timeline by `time`. Streams whose
- * events carry no time cannot be interleaved meaningfully: they follow one
- * another in the order given (for an -ff set, by pid).
+ * Merge several event streams into one timeline, streaming (one batch per
+ * stream held at a time), by `at` when set, else `time`; ties keep the order
+ * given. `clocks` (one per stream, from src/timeline): streams whose clock is
+ * `relative` or `none` cannot be interleaved with the others — they follow
+ * the timed streams, one after another in the order given. Without `clocks`
+ * every stream is merged by time. Within the timed streams an event that
+ * carries no time is never overtaken by a later stream's (for an -ff set,
+ * files without timestamps follow one another in pid order).
  */
-export async function* mergeByTime(streams: AsyncGenerator<TraceEvent[]>[]): AsyncGenerator<TraceEvent[]> {
+export async function* mergeByTime(streams: AsyncGenerator<TraceEvent[]>[], clocks?: readonly MergeClock[]): AsyncGenerator<TraceEvent[]> {
+  const timed = clocks ? streams.filter((_, i) => clocks[i] !== 'relative' && clocks[i] !== 'none') : streams;
+  const rest = clocks ? streams.filter((_, i) => clocks[i] === 'relative' || clocks[i] === 'none') : [];
+  try {
+    yield* mergeTimed(timed);
+    for (const it of rest) {
+      let out: TraceEvent[] = [];
+      for await (const batch of it) {
+        out = out.length ? out.concat(batch) : batch;
+        if (out.length >= 4096) { yield out; out = []; }
+      }
+      if (out.length) yield out;
+    }
+  } finally {
+    // Stopped early (`| head`, an error): let every reader close its file.
+    await Promise.allSettled(streams.map((it) => it.return(undefined)));
+  }
+}
+
+async function* mergeTimed(streams: AsyncGenerator<TraceEvent[]>[]): AsyncGenerator<TraceEvent[]> {
   interface Head { it: AsyncGenerator<TraceEvent[]>; buf: TraceEvent[]; i: number; done: boolean; order: number }
   const heads: Head[] = streams.map((it, order) => ({ it, buf: [], i: 0, done: false, order }));
   const fill = async (h: Head) => {
@@ -61,8 +93,8 @@ export async function* mergeByTime(streams: AsyncGenerator<TraceEvent[]>[]): Asy
     for (const h of heads) {
       if (h.i >= h.buf.length) continue;
       if (!best) { best = h; continue; }
-      const a = h.buf[h.i]!.time;
-      const b = best.buf[best.i]!.time;
+      const a = orderTime(h.buf[h.i]!);
+      const b = orderTime(best.buf[best.i]!);
       // Untimed events keep stream order: a stream with no times drains before the next one starts.
       if (a !== undefined && b !== undefined ? a < b : false) best = h;
     }
