@@ -2,7 +2,11 @@
  * Clock offset between a strace log and a capture of the same run, from
  * pairs already matched by their 4-tuple: (first SYN time) − (connect call
  * time) for each pair; the median is the offset. See docs/correlation.md.
+ * How a midnight clock is put on a day, and how a clock is told, are the
+ * timeline's (src/timeline/clock.ts): one rule for both.
  */
+import type { TraceEvent } from '../../model/events.js';
+import { classifyClock, placeMidnight } from '../../timeline/clock.js';
 
 export type StraceClock = 'epoch' | 'midnight' | 'unknown';
 
@@ -22,8 +26,6 @@ export interface ClockOffset {
   spread?: number;
 }
 
-/** One 15-minute step: the granularity of real UTC offsets (e.g. +05:45, +08:45). */
-export const UTC_OFFSET_STEP = 900;
 /** Offsets are rounded to this (seconds): the connect→SYN delay (tens to hundreds of µs) is not clock skew. */
 export const OFFSET_ROUNDING = 0.001;
 
@@ -46,8 +48,8 @@ export function offsetFromDiffs(diffs: number[], clock: StraceClock): ClockOffse
   if (clock === 'midnight') {
     // Seconds since local midnight → epoch: the capture day's midnight (UTC) minus the host's UTC offset.
     // Both are unknown: take the multiple of 15 minutes nearest the median, and the day that makes the UTC offset smallest.
-    const base = Math.round(m / UTC_OFFSET_STEP) * UTC_OFFSET_STEP;
-    const dayStart = Math.round(base / 86400) * 86400;
+    const { day: dayStart, offset } = placeMidnight(0, m);
+    const base = dayStart + offset;
     const residual = m - base;
     return {
       seconds: base + roundTo(residual, OFFSET_ROUNDING),
@@ -62,9 +64,8 @@ export function offsetFromDiffs(diffs: number[], clock: StraceClock): ClockOffse
   return { seconds: roundTo(m, OFFSET_ROUNDING), detectedFrom: diffs.length, clock, residual: Number(m.toFixed(9)), spread: Number(spread.toFixed(9)) };
 }
 
-/** How a strace time was printed, from its text ("10:57:41.690975" is since midnight) or, without text, its size. */
-export function straceClockOf(timeText: string | undefined, time: number | undefined): StraceClock {
-  if (timeText !== undefined) return /^\d\d:\d\d/.test(timeText) ? 'midnight' : /^\d{9,}/.test(timeText) ? 'epoch' : 'unknown';
-  if (time === undefined) return 'unknown';
-  return time > 1e8 ? 'epoch' : time < 2 * 86400 ? 'midnight' : 'unknown';
+/** How a strace log's time was printed, from its first timed event (the timeline's classification). */
+export function straceClockOf(first: TraceEvent): StraceClock {
+  const kind = classifyClock('strace', first);
+  return kind === 'epoch' || kind === 'midnight' ? kind : 'unknown';
 }

@@ -124,7 +124,7 @@ function scanSyscalls(events: Iterable<TraceEvent>, visit: (key: string, ev: Sys
       continue;
     }
     if (ev.kind !== 'syscall') continue;
-    clock ??= ev.time !== undefined ? straceClockOf(ev.timeText, ev.time) : undefined;
+    clock ??= ev.time !== undefined ? straceClockOf(ev) : undefined;
     const pid = groups.of(ev.pid ?? 0);
     for (const r of fdRefs(ev)) {
       if (r.fd < 0) continue;
@@ -161,7 +161,7 @@ function buildSockets(input: TraceEvent[] | SyscallAnalysis): { socks: Sock[]; c
     clock = 'unknown';
     for (const ls of lives.values()) for (const l of ls) {
       const t = l.createdTime ?? l.connects[0]?.time;
-      if (t !== undefined) { clock = straceClockOf(undefined, t); break; }
+      if (t !== undefined) { clock = clockOfTime(t); break; }
     }
   } else {
     const r = scanSyscalls(input, (key, ev) => {
@@ -507,4 +507,9 @@ export function annotateFlows(syscallEvents: TraceEvent[], packetEvents: PacketE
     const f = r ? byConn.get(r.conn) : undefined;
     if (f) ev.flow = f;
   }
+}
+
+/** Without the text of a timestamp (an analysis, not events), its size tells: epoch seconds are large, a day holds 86400. */
+function clockOfTime(t: number): StraceClock {
+  return t >= 1e8 ? 'epoch' : t < 2 * 86400 ? 'midnight' : 'unknown';
 }
