@@ -29,6 +29,9 @@
 #   RUN-ns.pcap     the same with --time-stamp-precision=nano (pcap, nanoseconds)
 #   RUN.pcapng      dumpcap -i lo                          (pcapng, if_tsresol 9)
 #   RUN-2if.pcapng  only with CAPTURE_2IF=(IF1 IF2): dumpcap -i IF1 -i IF2
+#   RUN-any.pcap    only with CAPTURE_ANY=1: tcpdump -i any -y LINUX_SLL2
+#                   --time-stamp-precision=nano (pcap ns, linktype 276; on a
+#                   namespace with only lo every packet is "lo In", once)
 # The client runs under `strace -f -tt -T -yy -o RUN-client.strace`, with
 # `env -i` and TZ=UTC, so its -tt times read like tcpdump's -tttt times in
 # UTC: the same clock (trace_client). Then the pcaps are read back to text
@@ -38,6 +41,9 @@
 #   RUN-v.txt    tcpdump -# -nn -tttt -v -r RUN.pcap
 #   RUN-S.txt    tcpdump -n -S -r RUN.pcap           (absolute sequence numbers)
 #   RUN-ns.txt   tcpdump -n --time-stamp-precision=nano -r RUN-ns.pcap
+#   RUN-any.txt  tcpdump -n --time-stamp-precision=nano -r RUN-any.pcap
+#                (only with CAPTURE_ANY=1; ifindex 1 is lo in every
+#                namespace, so reading it outside names it right)
 # and the captures, the strace and the text are copied next to record.sh.
 # Every wait is bounded: a run gets 60 s (timeout), the client 30 s, the
 # polls for a listener or a capture 50 x 0.1 s; $WORK is removed on exit.
@@ -50,6 +56,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[1]}")"            # its record.sh
 CAPTURE_IFACE=lo   # the interface of the three captures
 CAPTURE_LINKTYPE=  # their -y, if any (e.g. LINUX_SLL2)
 CAPTURE_2IF=()     # interfaces for a fourth capture, RUN-2if.pcapng, if any
+CAPTURE_ANY=       # 1: also RUN-any.pcap (tcpdump -i any, SLL2, ns)
 
 # ------------------------------------------------------ inside a run ---
 
@@ -102,9 +109,10 @@ wait_for_listener() {
   return 1
 }
 
-# start_captures RUN: start the captures (RUN.pcap, RUN-ns.pcap, RUN.pcapng
-# and, with CAPTURE_2IF, RUN-2if.pcapng) in $WORK, wait until each says it
-# is listening, then 0.5 s more: no packet is sent before they all see it.
+# start_captures RUN: start the captures (RUN.pcap, RUN-ns.pcap, RUN.pcapng,
+# with CAPTURE_2IF RUN-2if.pcapng, with CAPTURE_ANY RUN-any.pcap) in $WORK,
+# wait until each says it is listening, then 0.5 s more: no packet is sent
+# before they all see it.
 start_captures() {
   local run=$1 _ y=()
   [ -z "$CAPTURE_LINKTYPE" ] || y=(-y "$CAPTURE_LINKTYPE")
@@ -123,12 +131,18 @@ start_captures() {
     dumpcap "${ifs[@]}" -q -w "$WORK/$run-2if.pcapng" 2>"$WORK/$run-dumpcap-2if.log" &
     CAPS+=($!)
   fi
+  if [ -n "$CAPTURE_ANY" ]; then
+    tcpdump -i any -y LINUX_SLL2 --immediate-mode -U --time-stamp-precision=nano \
+      -w "$WORK/$run-any.pcap" 2>"$WORK/$run-tcpdump-any.log" &
+    CAPS+=($!)
+  fi
   PIDS=("${CAPS[@]}" "${PIDS[@]}")   # on exit, the captures stop first
   for _ in $(seq 50); do
     grep -q 'listening on' "$WORK/$run-tcpdump.log" \
       && grep -q 'listening on' "$WORK/$run-tcpdump-ns.log" \
       && grep -q 'Capturing on' "$WORK/$run-dumpcap.log" \
       && { [ ${#CAPTURE_2IF[@]} = 0 ] || grep -q 'Capturing on' "$WORK/$run-dumpcap-2if.log"; } \
+      && { [ -z "$CAPTURE_ANY" ] || grep -q 'listening on' "$WORK/$run-tcpdump-any.log"; } \
       && break
     sleep 0.1
   done
@@ -164,6 +178,7 @@ report_curl() {
 stop_captures() {
   local run=$1 p logs=("$WORK/$1-tcpdump.log" "$WORK/$1-dumpcap.log")
   [ ${#CAPTURE_2IF[@]} = 0 ] || logs+=("$WORK/$run-dumpcap-2if.log")
+  [ -z "$CAPTURE_ANY" ] || logs+=("$WORK/$run-tcpdump-any.log")
   sleep 1
   for p in "${CAPS[@]}"; do kill -INT "$p"; done
   for p in "${CAPS[@]}"; do wait "$p" || true; done
@@ -172,13 +187,16 @@ stop_captures() {
 
 # read_back_text RUN [DIR]: the tcpdump text of DIR/RUN.pcap and
 # DIR/RUN-ns.pcap (DIR: this directory), TZ=UTC: RUN.txt (-n), RUN-v.txt
-# (-# -nn -tttt -v), RUN-S.txt (-n -S), RUN-ns.txt (-n, nanoseconds).
+# (-# -nn -tttt -v), RUN-S.txt (-n -S), RUN-ns.txt (-n, nanoseconds) and,
+# with CAPTURE_ANY, RUN-any.txt (-n, nanoseconds, of DIR/RUN-any.pcap).
 read_back_text() {
   local d=${2:-.}/$1
   TZ=UTC tcpdump -n -r "$d.pcap" >"$d.txt" 2>/dev/null
   TZ=UTC tcpdump -# -nn -tttt -v -r "$d.pcap" >"$d-v.txt" 2>/dev/null
   TZ=UTC tcpdump -n -S -r "$d.pcap" >"$d-S.txt" 2>/dev/null
   TZ=UTC tcpdump -n --time-stamp-precision=nano -r "$d-ns.pcap" >"$d-ns.txt" 2>/dev/null
+  [ -z "$CAPTURE_ANY" ] \
+    || TZ=UTC tcpdump -n --time-stamp-precision=nano -r "$d-any.pcap" >"$d-any.txt" 2>/dev/null
 }
 
 # ------------------------------------------------------------ outside ---
@@ -222,10 +240,11 @@ record_runs() {
 keep_run() {
   local f need=("$1.pcap" "$1-ns.pcap" "$1.pcapng" "$1-client.strace")
   [ ${#CAPTURE_2IF[@]} = 0 ] || need+=("$1-2if.pcapng")
+  [ -z "$CAPTURE_ANY" ] || need+=("$1-any.pcap")
   for f in "${need[@]}"; do
     cp "$WORK/$f" . && chmod 644 "$f"
   done
-  for f in "$1.txt" "$1-e.txt" "$1-v.txt" "$1-S.txt" "$1-ns.txt"; do
+  for f in "$1.txt" "$1-e.txt" "$1-v.txt" "$1-S.txt" "$1-ns.txt" "$1-any.txt"; do
     if [ -e "$WORK/$f" ]; then cp "$WORK/$f" . && chmod 644 "$f"; fi
   done
   [ -e "$WORK/$1.txt" ] || read_back_text "$1"
@@ -234,7 +253,7 @@ keep_run() {
 # count_packets RUN: say how many packets each capture of RUN holds and how
 # long its strace is; warn if the captures disagree.
 count_packets() {
-  local n nns nng n2 also=''
+  local n nns nng n2 na also=''
   n=$(wc -l <"$1.txt")
   nns=$(TZ=UTC tcpdump -n -r "$1-ns.pcap" 2>/dev/null | wc -l)
   nng=$(TZ=UTC tcpdump -n -r "$1.pcapng" 2>/dev/null | wc -l)
@@ -243,6 +262,11 @@ count_packets() {
     n2=$(tshark -r "$1-2if.pcapng" 2>/dev/null | wc -l)
     also=", $n2 (2if pcapng)"
   fi
+  if [ -n "$CAPTURE_ANY" ]; then
+    na=$(wc -l <"$1-any.txt")
+    also="$also, $na (any pcap)"
+  fi
   echo "$1: $n packets (pcap), $nns (ns pcap), $nng (pcapng)$also; $(wc -l <"$1-client.strace") strace lines"
-  [ "$n" = "$nns" ] && [ "$n" = "$nng" ] && [ "$n" = "$n2" ] || echo "WARNING: $1 captures disagree" >&2
+  na=${na:-$n}
+  [ "$n" = "$nns" ] && [ "$n" = "$nng" ] && [ "$n" = "$n2" ] && [ "$n" = "$na" ] || echo "WARNING: $1 captures disagree" >&2
 }
