@@ -2,7 +2,7 @@
 import type { PacketEvent } from '../model/events.js';
 import { ipv4, mac } from './addr.js';
 import { u16 } from './bytes.js';
-import { note } from './tcp.js';
+import { truncated } from './note.js';
 
 const ARP_OPS: ReadonlyMap<number, string> = new Map([
   [1, 'Request'],
@@ -17,8 +17,7 @@ export function decodeArp(b: Uint8Array, o: number, end: number, ev: PacketEvent
   ev.proto = rarp ? 'rarp' : 'arp';
   const label = rarp ? 'RARP' : 'ARP';
   if (end - o < 8) {
-    ev.truncated = true;
-    note(ev, `[|${ev.proto}]`);
+    truncated(ev, ev.proto);
     return;
   }
   const ptype = u16(b, o + 2);
@@ -29,8 +28,7 @@ export function decodeArp(b: Uint8Array, o: number, end: number, ev: PacketEvent
   ev.len = len;
   if (ptype !== 0x0800 || pln !== 4 || end - o < len) {
     if (end - o < len) {
-      ev.truncated = true;
-      note(ev, `[|${ev.proto}]`);
+      truncated(ev, ev.proto);
     }
     ev.info = `${label}, ${ARP_OPS.get(op) ?? `unknown op ${op}`}, length ${len}`;
     return;

@@ -9,7 +9,7 @@ import { ipProtocolName } from '../knowledge/ip-protocols.js';
 import { ipv4, ipv6 } from './addr.js';
 import { u16 } from './bytes.js';
 import type { L4 } from './l4.js';
-import { note } from './tcp.js';
+import { truncated } from './note.js';
 
 type Inner = NonNullable<PacketEvent['inner']>;
 
@@ -17,8 +17,7 @@ export function decodeIcmp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent): v
   ev.proto = 'icmp';
   ev.len = l4.length;
   if (l4.capEnd - o < 4) {
-    ev.truncated = true;
-    note(ev, '[|icmp]');
+    truncated(ev, 'icmp');
     return;
   }
   const type = b[o]!;
@@ -46,8 +45,7 @@ export function decodeIcmp6(b: Uint8Array, o: number, l4: L4, ev: PacketEvent): 
   ev.proto = 'icmp6';
   ev.len = l4.length;
   if (l4.capEnd - o < 4) {
-    ev.truncated = true;
-    note(ev, '[|icmp6]');
+    truncated(ev, 'icmp6');
     return;
   }
   const type = b[o]!;

@@ -10,16 +10,16 @@ import { hex, ipv4, ipv6 } from './addr.js';
 import { u16, u32 } from './bytes.js';
 import { decodeIcmp, decodeIcmp6 } from './icmp.js';
 import type { DecodeState, L4 } from './l4.js';
-import { decodeTcp, note } from './tcp.js';
+import { decodeTcp } from './tcp.js';
 import { decodeUdp } from './udp.js';
+import { note, truncated } from './note.js';
 
 /** `end`: end of the captured bytes; `wire`: bytes from `o` to the end of the frame on the wire. */
 export function decodeIpv4(b: Uint8Array, o: number, end: number, wire: number, ev: PacketEvent, st: DecodeState): void {
   ev.network = 'IP';
   ev.proto = 'ip';
   if (end - o < 20) {
-    ev.truncated = true;
-    note(ev, '[|ip]');
+    truncated(ev, 'ip');
     return;
   }
   const version = b[o]! >> 4;
@@ -68,8 +68,7 @@ export function decodeIpv6(b: Uint8Array, o: number, end: number, wire: number, 
   ev.network = 'IP6';
   ev.proto = 'ip6';
   if (end - o < 40) {
-    ev.truncated = true;
-    note(ev, '[|ip6]');
+    truncated(ev, 'ip6');
     return;
   }
   const version = b[o]! >> 4;
@@ -94,7 +93,7 @@ export function decodeIpv6(b: Uint8Array, o: number, end: number, wire: number, 
   const exts: string[] = [];
   for (;;) {
     if (nh === 44) {
-      if (stop - p < 8) return truncated(ev, exts);
+      if (stop - p < 8) return truncatedExt(ev, exts);
       const fo = u16(b, p + 2);
       const off = fo & 0xfff8;
       const more = (fo & 1) === 1;
@@ -112,22 +111,21 @@ export function decodeIpv6(b: Uint8Array, o: number, end: number, wire: number, 
     }
     const ext = IPV6_EXTENSIONS.get(nh);
     if (!ext) break;
-    if (stop - p < 2) return truncated(ev, exts);
+    if (stop - p < 2) return truncatedExt(ev, exts);
     const len = ext.unit === 4 ? (b[p + 1]! + 2) * 4 : (b[p + 1]! + 1) * 8;
     exts.push(ext.name);
     nh = b[p]!;
     p += len;
-    if (p > stop) return truncated(ev, exts);
+    if (p > stop) return truncatedExt(ev, exts);
   }
   if (exts.length) ev.ipOptions = exts;
   const l4: L4 = { src: ev.src, dst: ev.dst, srcKey: hex(b, o + 8, o + 24), dstKey: hex(b, o + 24, o + 40), length: o + 40 + plen - p, capEnd: stop };
   transport(nh, b, p, l4, ev, st);
 }
 
-function truncated(ev: PacketEvent, exts: string[]): void {
+function truncatedExt(ev: PacketEvent, exts: string[]): void {
   if (exts.length) ev.ipOptions = exts;
-  ev.truncated = true;
-  note(ev, '[|ip6]');
+  truncated(ev, 'ip6');
 }
 
 function transport(p: number, b: Uint8Array, o: number, l4: L4, ev: PacketEvent, st: DecodeState): void {

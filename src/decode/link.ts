@@ -10,7 +10,7 @@ import { decodeArp } from './arp.js';
 import { u16, u16le, u32, u32le } from './bytes.js';
 import { decodeIpv4, decodeIpv6 } from './ip.js';
 import type { DecodeState } from './l4.js';
-import { note } from './tcp.js';
+import { note, truncated } from './note.js';
 
 type LinkDecoder = (b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState) => void;
 
@@ -53,13 +53,13 @@ export function network(type: number, b: Uint8Array, o: number, wire: number, ev
 }
 
 function ethernet(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 14) return short(ev, 'ether');
+  if (b.length < 14) return truncated(ev, 'ether');
   ev.macDst = mac(b, 0);
   ev.macSrc = mac(b, 6);
   let type = u16(b, 12);
   let o = 14;
   while (VLAN_TPIDS.has(type)) {
-    if (b.length - o < 4) return short(ev, 'vlan');
+    if (b.length - o < 4) return truncated(ev, 'vlan');
     (ev.vlan ??= []).push(u16(b, o) & 0x0fff);
     type = u16(b, o + 2);
     o += 4;
@@ -81,7 +81,7 @@ function llc(b: Uint8Array, o: number, wire: number, ev: PacketEvent, st: Decode
 }
 
 function nullLink(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 4) return short(ev, 'null');
+  if (b.length < 4) return truncated(ev, 'null');
   // Written in the capturing host's byte order: a value with high bits set was the other order.
   let af = u32le(b, 0);
   if (af & 0xffff0000) af = u32(b, 0);
@@ -89,7 +89,7 @@ function nullLink(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState)
 }
 
 function loopLink(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 4) return short(ev, 'loop');
+  if (b.length < 4) return truncated(ev, 'loop');
   family(u32(b, 0), b, 4, wire, ev, st);
 }
 
@@ -101,7 +101,7 @@ function family(af: number, b: Uint8Array, o: number, wire: number, ev: PacketEv
 }
 
 function rawIp(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 1) return short(ev, 'ip');
+  if (b.length < 1) return truncated(ev, 'ip');
   const v = b[0]! >> 4;
   if (v === 4) return decodeIpv4(b, 0, b.length, wire, ev, st);
   if (v === 6) return decodeIpv6(b, 0, b.length, wire, ev, st);
@@ -110,7 +110,7 @@ function rawIp(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): v
 }
 
 function sll(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 16) return short(ev, 'sll');
+  if (b.length < 16) return truncated(ev, 'sll');
   const pkttype = u16(b, 0);
   const halen = u16(b, 4);
   const dir = SLL_PKTTYPE_DIRECTION[pkttype];
@@ -120,7 +120,7 @@ function sll(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): voi
 }
 
 function sll2(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 20) return short(ev, 'sll2');
+  if (b.length < 20) return truncated(ev, 'sll2');
   ev.ifindex = u32(b, 4);
   const dir = SLL_PKTTYPE_DIRECTION[b[10]!];
   if (dir) ev.direction = dir;
@@ -146,12 +146,12 @@ const PPP_TO_ETHERTYPE: ReadonlyMap<number, number> = new Map([
 function ppp(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
   let o = 0;
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0x03) o = 2;
-  if (b.length - o < 1) return short(ev, 'ppp');
+  if (b.length - o < 1) return truncated(ev, 'ppp');
   // Protocol field compression: an odd first byte is a one-byte protocol.
   let proto: number;
   if (b[o]! & 1) proto = b[o++]!;
   else {
-    if (b.length - o < 2) return short(ev, 'ppp');
+    if (b.length - o < 2) return truncated(ev, 'ppp');
     proto = u16(b, o);
     o += 2;
   }
@@ -162,13 +162,13 @@ function ppp(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): voi
 }
 
 function ciscoHdlc(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 4) return short(ev, 'chdlc');
+  if (b.length < 4) return truncated(ev, 'chdlc');
   network(u16(b, 2), b, 4, wire, ev, st);
 }
 
 /** Linux NFLOG: a 4-byte header, then host-order TLVs; type 9 is the packet. */
 function nflog(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): void {
-  if (b.length < 4) return short(ev, 'nflog');
+  if (b.length < 4) return truncated(ev, 'nflog');
   const af = b[0]!;
   let o = 4;
   while (b.length - o >= 4) {
@@ -189,7 +189,3 @@ function nflog(b: Uint8Array, wire: number, ev: PacketEvent, st: DecodeState): v
   note(ev, 'NFLOG frame without a packet payload');
 }
 
-function short(ev: PacketEvent, layer: string): void {
-  ev.truncated = true;
-  note(ev, `[|${layer}]`);
-}

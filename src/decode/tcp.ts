@@ -8,12 +8,13 @@ import { flagsText, TCP_OPTIONS, TH } from '../knowledge/tcp.js';
 import { hex, ipv4Endpoint } from './addr.js';
 import { u16, u32 } from './bytes.js';
 import type { DecodeState, L4 } from './l4.js';
+import { note, truncated } from './note.js';
 
 export function decodeTcp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent, st: DecodeState): void {
   ev.proto = 'tcp';
   const end = l4.capEnd;
   if (end - o < 4) {
-    truncate(ev, 'tcp');
+    truncated(ev, 'tcp');
     return;
   }
   const sport = u16(b, o);
@@ -21,7 +22,7 @@ export function decodeTcp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent, st:
   ev.src = typeof l4.srcKey === 'number' ? ipv4Endpoint(l4.srcKey, l4.src, sport) : `${l4.src}.${sport}`;
   ev.dst = typeof l4.dstKey === 'number' ? ipv4Endpoint(l4.dstKey, l4.dst, dport) : `${l4.dst}.${dport}`;
   if (end - o < 20) {
-    truncate(ev, 'tcp');
+    truncated(ev, 'tcp');
     return;
   }
   const rawSeq = u32(b, o + 4);
@@ -67,12 +68,12 @@ function decodeOptions(b: Uint8Array, o: number, end: number, cut: boolean, sack
       continue;
     }
     if (o + 1 >= end) {
-      truncate(ev, 'tcp');
+      truncated(ev, 'tcp');
       return;
     }
     const len = b[o + 1]!;
     if (len < 2 || o + len > end) {
-      if (o + len > end && cut) truncate(ev, 'tcp');
+      if (o + len > end && cut) truncated(ev, 'tcp');
       else note(ev, `bad TCP option ${name} length ${len}`);
       return;
     }
@@ -136,14 +137,6 @@ function decodeOptions(b: Uint8Array, o: number, end: number, cut: boolean, sack
     }
     o += len;
   }
-  if (cut) truncate(ev, 'tcp');
+  if (cut) truncated(ev, 'tcp');
 }
 
-function truncate(ev: PacketEvent, layer: string): void {
-  ev.truncated = true;
-  note(ev, `[|${layer}]`);
-}
-
-export function note(ev: PacketEvent, text: string): void {
-  (ev.notes ??= []).push(text);
-}

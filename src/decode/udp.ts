@@ -2,13 +2,12 @@
 import type { PacketEvent } from '../model/events.js';
 import { u16 } from './bytes.js';
 import type { L4 } from './l4.js';
-import { note } from './tcp.js';
+import { note, truncated } from './note.js';
 
 export function decodeUdp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent): void {
   ev.proto = 'udp';
   if (l4.capEnd - o < 4) {
-    ev.truncated = true;
-    note(ev, '[|udp]');
+    truncated(ev, 'udp');
     return;
   }
   const sport = u16(b, o);
@@ -16,8 +15,7 @@ export function decodeUdp(b: Uint8Array, o: number, l4: L4, ev: PacketEvent): vo
   ev.src = `${l4.src}.${sport}`;
   ev.dst = `${l4.dst}.${dport}`;
   if (l4.capEnd - o < 8) {
-    ev.truncated = true;
-    note(ev, '[|udp]');
+    truncated(ev, 'udp');
     return;
   }
   const ulen = u16(b, o + 4);

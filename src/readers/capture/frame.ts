@@ -42,6 +42,10 @@ export interface CaptureNote {
 
 export type CaptureItem = RawFrame | CaptureNote;
 
+export function captureNote(offset: number, message: string, fatal: boolean, number?: number): CaptureNote {
+  return number === undefined ? { kind: 'note', offset, message, fatal } : { kind: 'note', offset, number, message, fatal };
+}
+
 /** The file cannot be read at all (bad magic, unsupported version): nothing was yielded. */
 export class CaptureError extends Error {
   constructor(message: string, readonly offset: number) {

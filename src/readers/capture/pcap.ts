@@ -27,7 +27,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { maxSnaplenForLinkType } from '../../knowledge/link-types.js';
-import { CaptureError, type CaptureItem, type CaptureNote, type RawFrame } from './frame.js';
+import { CaptureError, captureNote, type CaptureItem, type RawFrame } from './frame.js';
 import { pcapStamp, type Stamp } from './timestamp.js';
 
 /** What pcap-parser emits (it ships no types). */
@@ -181,7 +181,7 @@ export async function* readPcap(input: AsyncIterable<Buffer>): AsyncGenerator<Ca
       if (recCaplen > maxCaplen) {
         stopped = true;
         const why = recCaplen > snapshot ? `bigger than the snapshot length ${snapshot}` : `bigger than the maximum of ${maxCaplen}`;
-        out.push(note(recOffset, `invalid captured length ${recCaplen} in the record header at offset ${recOffset}, ${why} (libpcap: invalid packet capture length)`, true, count + 1));
+        out.push(captureNote(recOffset, `invalid captured length ${recCaplen} in the record header at offset ${recOffset}, ${why} (libpcap: invalid packet capture length)`, true, count + 1));
       }
     });
     parser.on('packet', (p: PcapParserPacket) => {
@@ -216,7 +216,7 @@ export async function* readPcap(input: AsyncIterable<Buffer>): AsyncGenerator<Ca
       // Not expected once the header passed our own checks; report rather than throw.
       if (stopped) return;
       stopped = true;
-      out.push(note(nextRecord, `pcap-parser: ${e.message}`, true));
+      out.push(captureNote(nextRecord, `pcap-parser: ${e.message}`, true));
     });
   };
 
@@ -272,10 +272,10 @@ export async function* readPcap(input: AsyncIterable<Buffer>): AsyncGenerator<Ca
   if (!stopped) {
     if (waitingBody) {
       const have = received - (recOffset + PCAP_RECORD_HEADER_LENGTH);
-      out.push(note(recOffset, `last record cut short: its header at offset ${recOffset} promises ${recCaplen} captured bytes, only ${have} are there`, true, count + 1));
+      out.push(captureNote(recOffset, `last record cut short: its header at offset ${recOffset} promises ${recCaplen} captured bytes, only ${have} are there`, true, count + 1));
     } else if (received > nextRecord) {
       const have = received - nextRecord;
-      out.push(note(nextRecord, `last record cut short: only ${have} of the ${PCAP_RECORD_HEADER_LENGTH} bytes of its header at offset ${nextRecord} are there`, true, count + 1));
+      out.push(captureNote(nextRecord, `last record cut short: only ${have} of the ${PCAP_RECORD_HEADER_LENGTH} bytes of its header at offset ${nextRecord} are there`, true, count + 1));
     }
   }
   if (out.length) yield out;
@@ -290,6 +290,3 @@ function parsePcapHeaderMagicOnly(b: Buffer): void {
   }
 }
 
-function note(offset: number, message: string, fatal: boolean, number?: number): CaptureNote {
-  return number === undefined ? { kind: 'note', offset, message, fatal } : { kind: 'note', offset, number, message, fatal };
-}

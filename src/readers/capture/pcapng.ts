@@ -23,7 +23,7 @@
  * See docs/capture-files.md for every message.
  */
 import { maxSnaplenForLinkType } from '../../knowledge/link-types.js';
-import { CaptureError, type CaptureItem, type CaptureNote, type RawFrame } from './frame.js';
+import { CaptureError, captureNote, type CaptureItem, type RawFrame } from './frame.js';
 import { int64, MICROSECONDS, pcapngStamp, resolutionFromTsresol, type Resolution, type Stamp } from './timestamp.js';
 
 export const BT_SHB = 0x0a0d0d0a;
@@ -176,7 +176,7 @@ export class PcapngReader {
     const msg = this.carryNeed
       ? `last ${what} cut short: its header at offset ${this.offset} promises ${this.carryNeed} bytes, only ${have} are there`
       : `last ${what} cut short: only ${have} of the 12 bytes of a block header and trailer at offset ${this.offset} are there`;
-    out.push(isPacket ? note(this.offset, msg, true, ++this.count) : note(this.offset, msg, true));
+    out.push(isPacket ? captureNote(this.offset, msg, true, ++this.count) : captureNote(this.offset, msg, true));
     this.carry = [];
     this.carryLen = 0;
   }
@@ -218,7 +218,7 @@ export class PcapngReader {
   private fatal(offset: number, message: string, out: CaptureItem[]): -1 {
     if (!this.started) throw new CaptureError(message, offset);
     this.stopped = true;
-    out.push(note(offset, message, true));
+    out.push(captureNote(offset, message, true));
     return -1;
   }
 
@@ -265,7 +265,7 @@ export class PcapngReader {
     const msg = `unsupported pcapng savefile version ${major}.${minor}`;
     if (!this.started) throw new CaptureError(`${msg} (1.0 and 1.2 are read)`, off + 12);
     this.skipSection = true;
-    out.push(note(off, `${msg} in the section at offset ${off} (${blen} bytes): its blocks are skipped`, false));
+    out.push(captureNote(off, `${msg} in the section at offset ${off} (${blen} bytes): its blocks are skipped`, false));
   }
 
   private interface(b: Buffer, at: number, blen: number, dv: DataView, out: CaptureItem[]): void {
@@ -275,7 +275,7 @@ export class PcapngReader {
     const end = at + blen - 4;
     const body = at + 8;
     if (end - body < 8) {
-      out.push(note(off, `Interface Description Block at offset ${off} (interface ${id}) is too short for its fixed fields: ${blen} bytes`, false));
+      out.push(captureNote(off, `Interface Description Block at offset ${off} (interface ${id}) is too short for its fixed fields: ${blen} bytes`, false));
       this.ifaces.push({ linkType: -1, snaplen: 0, resolution: MICROSECONDS, tsOffset: 0 });
       return;
     }
@@ -287,7 +287,7 @@ export class PcapngReader {
       if (code === 0) break;
       const v = p + 4;
       if (v + olen > end) {
-        out.push(note(off, `option ${code} of the Interface Description Block at offset ${off} runs past the end of the block (${olen} bytes at offset ${this.offset + (p - at)})`, false));
+        out.push(captureNote(off, `option ${code} of the Interface Description Block at offset ${off} runs past the end of the block (${olen} bytes at offset ${this.offset + (p - at)})`, false));
         break;
       }
       switch (code) {
@@ -295,10 +295,10 @@ export class PcapngReader {
         case 3: iface.description = text(b, v, olen); break;
         case 9:
           if (olen !== 1) {
-            out.push(note(off, `Interface Description Block at offset ${off} has an if_tsresol option of length ${olen}, not 1: ignored, timestamps read in microseconds`, false));
+            out.push(captureNote(off, `Interface Description Block at offset ${off} has an if_tsresol option of length ${olen}, not 1: ignored, timestamps read in microseconds`, false));
           } else {
             const r = resolutionFromTsresol(b[v]!);
-            if (typeof r === 'string') out.push(note(off, `Interface Description Block at offset ${off}: ${r}; timestamps read in microseconds`, false));
+            if (typeof r === 'string') out.push(captureNote(off, `Interface Description Block at offset ${off}: ${r}; timestamps read in microseconds`, false));
             else iface.resolution = r;
           }
           break;
@@ -307,7 +307,7 @@ export class PcapngReader {
           break;
         case 14:
           if (olen !== 8) {
-            out.push(note(off, `Interface Description Block at offset ${off} has an if_tsoffset option of length ${olen}, not 8: ignored`, false));
+            out.push(captureNote(off, `Interface Description Block at offset ${off} has an if_tsoffset option of length ${olen}, not 8: ignored`, false));
           } else {
             iface.tsOffset = le ? int64(dv.getInt32(v + 4, true), dv.getUint32(v, true)) : int64(dv.getInt32(v, false), dv.getUint32(v + 4, false));
           }
@@ -340,7 +340,7 @@ export class PcapngReader {
     let notes: string[] | undefined;
     if (type === BT_SPB) {
       if (end - body < 4) {
-        out.push(note(off, `Simple Packet Block at offset ${off} is too short for its fixed fields: ${blen} bytes`, false, number));
+        out.push(captureNote(off, `Simple Packet Block at offset ${off} is too short for its fixed fields: ${blen} bytes`, false, number));
         return;
       }
       ifid = 0;
@@ -352,7 +352,7 @@ export class PcapngReader {
       notes = ['Simple Packet Block: it has no timestamp (read as 0, as tcpdump shows it)'];
     } else {
       if (end - body < 20) {
-        out.push(note(off, `${BLOCK_NAMES[type]} at offset ${off} is too short for its fixed fields: ${blen} bytes`, false, number));
+        out.push(captureNote(off, `${BLOCK_NAMES[type]} at offset ${off} is too short for its fixed fields: ${blen} bytes`, false, number));
         return;
       }
       if (type === BT_EPB) {
@@ -433,9 +433,6 @@ function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16).padStart(8, '0');
 }
 
-function note(offset: number, message: string, fatal: boolean, number?: number): CaptureNote {
-  return number === undefined ? { kind: 'note', offset, message, fatal } : { kind: 'note', offset, number, message, fatal };
-}
 
 /**
  * Read a pcapng byte stream (already decompressed). Yields one batch per

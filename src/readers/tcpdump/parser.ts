@@ -24,7 +24,8 @@ import { TcpSeqNumbering } from '../../decode/tcp-seq.js';
 import { parseNetwork } from '../../../grammars/tcpdump/parser.js';
 import { scanLink } from './prefix.js';
 import { Clock, scanStamp, type Stamp, type TimeMode } from './time.js';
-import { note, protoWord, quotedSource, visitArp, visitNetwork } from './visitor.js';
+import { note, truncated } from '../../decode/note.js';
+import { protoWord, quotedSource, visitArp, visitNetwork } from './visitor.js';
 
 export type { TimeMode } from './time.js';
 
@@ -349,8 +350,7 @@ function truncation(text: string, ev: PacketEvent): void {
   for (const m of text.matchAll(TRUNC_MARK)) {
     const layer = m[1]!.toLowerCase();
     if (!CAPTURE_LAYERS.has(layer)) continue;
-    ev.truncated = true;
-    const mark = `[|${layer}]`;
-    if (!ev.notes?.includes(mark)) note(ev, mark);
+    if (ev.notes?.includes(`[|${layer}]`)) ev.truncated = true;
+    else truncated(ev, layer);
   }
 }

@@ -11,6 +11,7 @@ import { addrKey, type TcpSeqNumbering } from '../../decode/tcp-seq.js';
 import { ICMP_TIME_EXCEEDED, ICMP_TYPES, ICMP_UNREACH, ICMP6_TYPES, ICMP6_UNREACH } from '../../knowledge/icmp.js';
 import { ipProtocolName } from '../../knowledge/ip-protocols.js';
 import { flagBits } from '../../knowledge/tcp.js';
+import { note } from '../../decode/note.js';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
@@ -31,10 +32,6 @@ export interface VisitContext {
   seq: TcpSeqNumbering;
   /** From the first line of a two-line -v packet. */
   hdrProto?: number;
-}
-
-export function note(ev: PacketEvent, text: string): void {
-  (ev.notes ??= []).push(text);
 }
 
 /** Fill `ev` from a `network` CST. */
