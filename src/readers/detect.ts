@@ -5,13 +5,20 @@
  */
 import { scanLine } from '../../grammars/strace/envelope.js';
 import { captureMagic, inflateHead } from './magic.js';
-import { looksLikeTcpdumpText } from './tcpdump/read.js';
+import { HEAD_LINES, tcpdumpTextShape, type TimeMode } from './tcpdump/read.js';
 
 export { isGzip } from './magic.js';
 
 export type Format = 'strace' | 'pcap' | 'pcapng' | 'tcpdump';
 
-export type Detection = { format: Format; gzip: boolean } | { error: string };
+export type Detection =
+  | {
+      format: Format;
+      gzip: boolean;
+      /** tcpdump text: the timestamp style and -A payload the detection sniffed from the head, for the reader. */
+      tcpdump?: { timeMode: TimeMode; asciiPayload: boolean };
+    }
+  | { error: string };
 
 /** Kinds of strace line that no other text produces by accident. */
 const STRACE_KINDS = new Set(['call', 'unfinished', 'resumed', 'detached', 'signal', 'exited', 'killed', 'superseded', 'attached', 'detach', 'summary']);
@@ -24,16 +31,27 @@ export function detectFormat(head: Buffer): Detection {
   const { bytes: buf, gzip } = inflated;
   const capture = captureMagic(buf);
   if (capture) return { format: capture, gzip };
+  return detectText(buf, gzip);
+}
+
+/** The first lines of a (decompressed) head; the last one is dropped when the head cuts it off. */
+export function headTextLines(buf: Buffer, max = HEAD_LINES): string[] {
+  const text = buf.toString('utf8');
+  const lines = text.split(/\r?\n/).slice(0, max + 1);
+  if (lines.length > 1 && !text.endsWith('\n')) lines.pop();
+  return lines.slice(0, max);
+}
+
+/** A decompressed head that is no capture: strace text, tcpdump text, or an error saying what it is not. */
+export function detectText(buf: Buffer, gzip: boolean): Detection {
   // Binary: NUL bytes or many control characters in the first block.
   const sample = buf.subarray(0, 8192);
   let ctrl = 0;
   for (const b of sample) if (b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 11)) ctrl++;
   if (sample.includes(0) && ctrl > 4) return { error: 'is binary data, not a text trace' };
   if (ctrl > sample.length / 10) return { error: 'is binary data, not a text trace' };
-  const text = buf.toString('utf8');
-  const lines = text.split(/\r?\n/).slice(0, 400);
-  // The last line of a head may be cut off mid-way.
-  if (lines.length > 1 && !text.endsWith('\n')) lines.pop();
+  const head = headTextLines(buf);
+  const lines = head.slice(0, 400);
   let nonBlank = 0;
   let strace = 0;
   for (const l of lines) {
@@ -48,7 +66,8 @@ export function detectFormat(head: Buffer): Detection {
   // tcpdump's packet lines never scan as strace calls, but its continuation
   // lines (-v, -X, -A) are free text; the tcpdump reader's own test decides.
   if (strace > 0 && (strace * 5 >= nonBlank || strace >= 20)) return { format: 'strace', gzip };
-  if (looksLikeTcpdumpText(lines)) return { format: 'tcpdump', gzip };
+  const tcpdump = tcpdumpTextShape(head);
+  if (tcpdump) return { format: 'tcpdump', gzip, tcpdump };
   const first = lines.find((l) => l.trim() !== '')!.trim();
   return { error: `is not a trace tracediff reads: none of its first ${nonBlank} lines is a strace line (syscall, signal, exit) or a tcpdump packet line, and it is not a pcap or pcapng capture (line 1: "${first.length > 60 ? first.slice(0, 57) + '...' : first}")` };
 }

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import type { TraceEvent } from '../model/events.js';
 import { CaptureError } from './capture/frame.js';
 import type { CaptureStats } from './capture/read.js';
@@ -83,7 +83,8 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
   for (const file of files) {
     const got = file === '-' ? await stdinWithHead(opts.stdin ?? process.stdin, opts.onStdinChunk) : { head: await fileHead(file), stream: undefined };
     const head = got.head;
-    const detected = await detect(head);
+    const inflated = inflateHead(head);
+    const detected = await detect(head, inflated);
     // --input-format overrides what the content looks like, not a gzip stream that cannot be undone.
     const det = opts.inputFormat && !(isGzip(head) && 'error' in detected) ? { format: opts.inputFormat, gzip: isGzip(head) } : detected;
     if ('error' in det) {
@@ -109,9 +110,12 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
         break;
       }
       case 'tcpdump': {
-        const { readTcpdumpStream, sniffTimeMode } = await import('./tcpdump/read.js');
-        tcpdumpMode = sniffTimeMode(headLines(head, det.gzip));
-        events = readTcpdumpStream(input, { file, timeMode: tcpdumpMode }, done);
+        const { readTcpdumpStream, sniffTcpdumpText } = await import('./tcpdump/read.js');
+        // Detection sniffed the head already; only --input-format tcpdump skipped it.
+        let shape = 'tcpdump' in det ? det.tcpdump : undefined;
+        if (!shape && !('error' in inflated)) shape = sniffTcpdumpText((await import('./detect.js')).headTextLines(inflated.bytes));
+        tcpdumpMode = shape?.timeMode;
+        events = readTcpdumpStream(input, { file, ...shape }, done);
         break;
       }
       case 'pcap':
@@ -174,27 +178,13 @@ async function* guardStream(it: AsyncGenerator<TraceEvent[]>, file: string, inpu
 }
 
 /** Captures by their magic alone; text formats through the line sniffers (which load the grammars). */
-async function detect(head: Buffer): Promise<Detection> {
-  const inflated = inflateHead(head);
-  if (!('error' in inflated)) {
-    const capture = captureMagic(inflated.bytes);
-    if (capture) return { format: capture, gzip: inflated.gzip };
-  }
-  const { detectFormat } = await import('./detect.js');
-  return detectFormat(head);
-}
-
-/** The head's lines, for readers that decide something from the first lines (tcpdump's timestamp style). */
-function headLines(head: Buffer, gzip: boolean): string[] {
-  let text: string;
-  try {
-    text = (gzip ? gunzipSync(head, { finishFlush: 2 }) : head).toString('utf8');
-  } catch {
-    return [];
-  }
-  const lines = text.split(/\r?\n/);
-  if (!text.endsWith('\n')) lines.pop();
-  return lines.slice(0, 500);
+async function detect(head: Buffer, inflated: ReturnType<typeof inflateHead>): Promise<Detection> {
+  if (head.length === 0) return { error: 'is empty' };
+  if ('error' in inflated) return inflated;
+  const capture = captureMagic(inflated.bytes);
+  if (capture) return { format: capture, gzip: inflated.gzip };
+  const { detectText } = await import('./detect.js');
+  return detectText(inflated.bytes, inflated.gzip);
 }
 
 async function fileHead(file: string): Promise<Buffer> {

@@ -50,6 +50,11 @@ export function sniffTcpdumpText(headLines: string[]): { timeMode: TimeMode; asc
  * no `IP a > b:` follows; -f puts pids where -# puts numbers, but pids repeat.)
  */
 export function looksLikeTcpdumpText(headLines: string[]): boolean {
+  return tcpdumpTextShape(headLines) !== undefined;
+}
+
+/** The same test, keeping what it sniffed so the reader need not sniff the head again; undefined: not tcpdump text. */
+export function tcpdumpTextShape(headLines: string[]): { timeMode: TimeMode; asciiPayload: boolean } | undefined {
   const o = sniffTcpdumpText(headLines);
   const p = new TcpdumpTextParser({ file: '', ...o });
   let n = 1;
@@ -71,7 +76,7 @@ export function looksLikeTcpdumpText(headLines: string[]): boolean {
   p.end();
   count(p.drain());
   const { packets, unparsed, lines, blank } = p.stats;
-  return packets > 0 && ipOrArp * 2 >= packets && unparsed * 10 <= lines - blank;
+  return packets > 0 && ipOrArp * 2 >= packets && unparsed * 10 <= lines - blank ? o : undefined;
 }
 
 function withSniffed(opts: TcpdumpParseOptions, head: string[]): TcpdumpParseOptions {
