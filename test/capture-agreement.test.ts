@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { PacketEvent, TraceEvent } from '../src/model/events.js';
 import { parseCapture } from '../src/readers/capture/read.js';
 import { parseTcpdumpText } from '../src/readers/tcpdump/read.js';
+import { packetLine } from '../src/report/packet-line.js';
 import { CORPUS, REPO } from './helpers/corpus.js';
 
 const packets = (evs: TraceEvent[]) => evs.filter((e): e is PacketEvent => e.kind === 'packet');
@@ -157,6 +158,24 @@ describe('tcpdump text of a capture = the capture decoded', () => {
         }
       });
       expect(mismatches).toEqual([]);
+    });
+  }
+});
+
+describe('packetLine: a decoded packet quoted as tcpdump -n prints it', () => {
+  const runs = ['http-ok-vs-refused/good', 'reset-after-request/bad', 'syn-dropped/bad', 'udp-port-unreachable/bad', 'late-backend/good'];
+  for (const run of runs) {
+    it(run, async () => {
+      const dec = packets((await decode(join(REPO, 'samples/captures', `${run}.pcap`))).events);
+      // tcpdump -n: "HH:MM:SS.ffffff IP a > b: …"; application decodes after "length N" are tcpdump's, not ours.
+      const lines = readFileSync(join(REPO, 'samples/captures', `${run}.txt`), 'utf8').trim().split('\n');
+      expect(dec).toHaveLength(lines.length);
+      dec.forEach((ev, i) => {
+        const want = lines[i]!.replace(/^\S+ /, '').replace(/(length \d+):.*$/, '$1');
+        const got = packetLine(ev, false);
+        if (ev.proto === 'udp' || ev.proto === 'icmp') expect(got.slice(0, got.indexOf(':'))).toBe(want.slice(0, want.indexOf(':')));
+        else expect(got).toBe(want);
+      });
     });
   }
 });
