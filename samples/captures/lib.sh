@@ -52,6 +52,7 @@
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)"   # the scenario's directory
 SELF="$HERE/$(basename "${BASH_SOURCE[1]}")"            # its record.sh
+CAPTURES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"  # this file's directory (shared helpers)
 # What to capture; a record.sh may change these after sourcing this file.
 CAPTURE_IFACE=lo   # the interface of the three captures
 CAPTURE_LINKTYPE=  # their -y, if any (e.g. LINUX_SLL2)
@@ -91,6 +92,23 @@ stop_background() {
   local p
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+
+# serve_www PORT: python3 -m http.server (not traced) on 127.0.0.1:PORT over
+# $WORK/www (prepare_workdir www), logging to $WORK/$RUN-server.log; returns
+# once it listens.
+serve_www() {
+  background timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
+    --directory "$WORK/www" "$1" >"$WORK/$RUN-server.log" 2>&1
+  wait_for_listener tcp "$1"
+}
+
+# serve_once PORT DELAY [reset]: one-shot-server.py (beside this file) on
+# 127.0.0.1:PORT, logging to $WORK/$RUN-server.log; returns once it listens.
+serve_once() {
+  background timeout 40 /usr/bin/python3 "$CAPTURES_DIR/one-shot-server.py" "$@" \
+    >"$WORK/$RUN-server.log" 2>&1
+  wait_for_listener tcp "$1"
 }
 
 # wait_for_listener tcp|udp PORT [PREFIX...]: wait (5 s at most) until a

@@ -24,9 +24,7 @@ CAPTURE_ANY=1
 # ------------------------------------------- inside: one run, its own netns ---
 if is_inner_run "$@"; then
   enter_private_netns
-  background timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-    --directory "$WORK/www" "$PORT" >"$WORK/$RUN-server.log" 2>&1
-  wait_for_listener tcp "$PORT"
+  serve_www "$PORT"
   start_captures "$RUN"
   trace_client "$RUN" curl -s -o "$WORK/body.out" -w '%{http_code}\n' "$URL"
   report_curl "$RUN"

@@ -23,9 +23,7 @@ URL="http://127.0.0.1:$PORT/hello.txt"
 if is_inner_run "$@"; then
   enter_private_netns
   if [ "$RUN" = good ]; then
-    background timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-      --directory "$WORK/www" "$PORT" >"$WORK/$RUN-server.log" 2>&1
-    wait_for_listener tcp "$PORT"
+    serve_www "$PORT"
   fi
   start_captures "$RUN"
   trace_client "$RUN" curl -s -o "$WORK/body.out" -w '%{http_code}\n' "$URL"

@@ -44,9 +44,7 @@ if is_inner_run "$@"; then
     iptables -S INPUT | sed "s/^/    $RUN: iptables /"
   fi
   # the server listens in every run
-  background timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-    --directory "$WORK/www" "$PORT" >"$WORK/$RUN-server.log" 2>&1
-  wait_for_listener tcp "$PORT"
+  serve_www "$PORT"
   start_captures "$RUN"
   trace_client "$RUN" curl -s --connect-timeout 8 -o "$WORK/body.out" -w '%{http_code}\n' "$URL"
   report_curl "$RUN"

@@ -42,9 +42,7 @@ if is_inner_run "$@"; then
     iptables -A INPUT -p tcp --dport "$PORT" --syn -j DROP
     iptables -S INPUT | sed "s/^/    $RUN: iptables /"
   fi
-  background timeout 40 /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-    --directory "$WORK/www" "$PORT" >"$WORK/$RUN-server.log" 2>&1
-  wait_for_listener tcp "$PORT"
+  serve_www "$PORT"
   start_captures "$RUN"
   trace_client "$RUN" curl -sS --connect-timeout 30 -o "$WORK/body.out" \
     -w '%{http_code}\n' "$URL"
