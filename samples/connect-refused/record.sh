@@ -20,23 +20,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BASE=/tmp/tracediff-curl
 PORT=18280
 URL="http://127.0.0.1:$PORT/hello.txt"
-STRACE=(strace -f -tt -T -yy -s 256)
-CLEAN=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$BASE/home LANG=C.UTF-8 TZ=UTC)
-SRV_PID=
-
-cleanup() {
-  if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null || true; wait "$SRV_PID" 2>/dev/null || true; fi
-  rm -rf "$BASE"
-}
-trap cleanup EXIT
-
-rm -rf "$BASE"
-mkdir -p "$BASE/www" "$BASE/home"
-printf 'hello from the tracediff test server\n' > "$BASE/www/hello.txt"
-
-if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then
-  echo "port $PORT is already in use" >&2; exit 1
-fi
+. "$HERE/../lib/loopback-www.sh"
 
 run_client() {  # $1 = output trace name, rest = client command
   local out=$1; shift
