@@ -111,8 +111,11 @@ class Context {
     const ops = align(gEl.map((e) => e.key), bEl.map((e) => e.key), { isAnchor: this.isAnchor });
 
     let prevBad = -1;
-    const goodGap: Array<{ el: Element; prevBad: number }> = [];
+    // Gaps are numbered by the matches between them: a good and a bad element in one gap stand in the same place.
+    let gapNo = 0;
+    const goodGap: Array<{ el: Element; prevBad: number; gap: number }> = [];
     const badGap: Element[] = [];
+    const badGapNo = new Map<Element, number>();
     for (const op of ops) {
       if (op.op === 'same') {
         const ge = gEl[op.g]!;
@@ -120,12 +123,15 @@ class Context {
         this.compare(gItems, ge, bItems, be);
         this.matched.push([gItems[ge.start]!, bItems[be.start]!], [gItems[ge.start + ge.length - 1]!, bItems[be.start + be.length - 1]!]);
         prevBad = bItems[be.start + be.length - 1]!;
-      } else if (op.op === 'good') goodGap.push({ el: gEl[op.g]!, prevBad });
+        gapNo++;
+      } else if (op.op === 'good') goodGap.push({ el: gEl[op.g]!, prevBad, gap: gapNo });
       else {
         badGap.push(bEl[op.b]!);
+        badGapNo.set(bEl[op.b]!, gapNo);
         prevBad = bItems[bEl[op.b]!.start + bEl[op.b]!.length - 1]!;
       }
     }
+    const packets = this.good.lanes[gl]!.packets === true;
 
     // A call both runs make, in a different place, moved: only its outcome can matter.
     const movable = new Map<number, { els: Element[]; next: number }>();
@@ -148,21 +154,50 @@ class Context {
       }
       return undefined;
     };
-    for (const { el, prevBad: pb } of goodGap) {
-      const other = takeSame(el.key) ?? this.similarGap(el, bySimilarity.get(similarityBucket(this.strings.text(el.key))), moved);
+    // Packet keys differ in a direction or a flag word, never in a random token: no similarity pairing there.
+    const replacedUpTo = new Map<number, number>();
+    for (const { el, prevBad: pb, gap } of goodGap) {
+      const other = takeSame(el.key) ?? (packets ? undefined : this.similarGap(el, bySimilarity.get(similarityBucket(this.strings.text(el.key))), moved));
       if (other) {
         moved.add(other);
         this.compare(gItems, el, bItems, other);
         continue;
       }
+      if (packets && !replacedUpTo.has(gap)) {
+        const stand = this.packetInPlace(gItems, el, bItems, badGap, badGapNo, gap, moved);
+        if (stand) {
+          moved.add(stand);
+          const b = bItems[stand.start]!;
+          this.candidates.push({ kind: 'result', pos: b, bad: b, good: gItems[el.start]! });
+          replacedUpTo.set(gap, bItems[stand.start + stand.length - 1]!);
+          continue;
+        }
+      }
       const g = this.firstSignificant('good', gItems, el);
-      if (g >= 0) this.pendingMissing.push({ good: g, prevBad: pb });
+      // What good does after a packet bad answered differently is missing after that answer.
+      if (g >= 0) this.pendingMissing.push({ good: g, prevBad: Math.max(pb, replacedUpTo.get(gap) ?? -1) });
     }
     for (const el of badGap) {
       if (moved.has(el)) continue;
       const b = this.firstSignificant('bad', bItems, el);
       if (b >= 0) this.candidates.push({ kind: 'extra', pos: b, bad: b, good: null});
     }
+  }
+
+  /**
+   * On a flow, the first packet bad sent in the place of good's `el`, in the
+   * same direction: the RST where good's server sent a SYN-ACK or data, the
+   * FIN where it sent its response, the ICMP error where a reply came. That
+   * is one divergence (`result`), not a missing packet and an extra one.
+   */
+  private packetInPlace(gItems: number[], el: Element, bItems: number[], badGap: Element[], badGapNo: Map<Element, number>, gap: number, taken: Set<Element>): Element | undefined {
+    const dir = (s: SideTrace, i: number) => this.strings.text(s.key[i]!).split(' ', 2)[1];
+    const want = dir(this.good, gItems[el.start]!);
+    for (const b of badGap) {
+      if (badGapNo.get(b) !== gap || taken.has(b)) continue;
+      return dir(this.bad, bItems[b.start]!) === want ? b : undefined;
+    }
+    return undefined;
   }
 
   /** A bad gap element naming the same thing as `el` up to a random token (a tempfile name). */

@@ -15,7 +15,8 @@ import { errnoByName } from '../knowledge/errno.js';
 import { classOf, familyOf, READ_FAMILIES, TRANSFER_FAMILIES, WRITE_COUNT_ARG, type SyscallClass } from '../knowledge/syscall-families.js';
 import { EPHEMERAL_PORT_MIN, IGNORED_FLAGS, KEPT_STRUCT_FIELDS, maskPath, OUTCOME_FROM_ARG } from '../knowledge/diff-rules.js';
 
-export type EventClass = SyscallClass | 'exit' | 'signal';
+/** `packet`: a step of a flow on the wire (src/diff/normalize-packet.ts). */
+export type EventClass = SyscallClass | 'exit' | 'signal' | 'packet';
 
 export interface Normalized {
   /** The alignment key: equal keys mean "the same call on the same kind of thing". */

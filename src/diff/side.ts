@@ -10,6 +10,7 @@
 import type { TraceEvent } from '../model/events.js';
 import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
+import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
 
 /** Strings (keys, outcomes, signatures) interned to small integers, shared by both sides of a diff. */
 export class Interner {
@@ -74,10 +75,14 @@ export interface Lane {
   signature: number;
   /** Carried no data and failed at nothing: an idle keep-alive, a probe connection. */
   idle: boolean;
+  /** A flow seen in a capture or tcpdump text (its items are packets), not a socket seen in strace. */
+  packets?: boolean;
 }
 
 export interface SideTrace {
   files: string[];
+  /** Per file: its locations are packet numbers (a capture), not line numbers. */
+  packetFiles: boolean[];
   /** All events read, including those alignment ignores. */
   events: number;
   unparsed: number;
@@ -105,6 +110,11 @@ export const IDLE_WAIT = 1;
 /** The item is a socket operation (key mentions a socket). */
 export const ON_SOCKET = 2;
 
+/** The unit that holds every flow seen on the wire (pids are strace's; -1 is a log without pids). */
+const NETWORK_UNIT_KEY = -2;
+/** How the network unit is named where processes are named by program. */
+export const NETWORK_PROGRAM = '[network]';
+
 export interface KeyMeta {
   family: string;
   cls: EventClass;
@@ -113,6 +123,8 @@ export interface KeyMeta {
 
 export class SideBuilder {
   private readonly normalizer = new Normalizer();
+  private readonly packetNormalizer = new PacketNormalizer();
+  private readonly packetFiles: boolean[] = [];
   private readonly fileIndex = new Map<string, number>();
   private readonly key = ints();
   private readonly outcome = ints();
@@ -153,6 +165,10 @@ export class SideBuilder {
       else this.attachedPids.add(ev.pid);
       return;
     }
+    if (ev.kind === 'packet') {
+      for (const step of this.packetNormalizer.normalize(ev)) this.addStep(ev, step);
+      return;
+    }
     const n = this.normalizer.normalize(ev);
     if (!n) return;
     const i = this.key.length;
@@ -184,34 +200,59 @@ export class SideBuilder {
     }
     this.lanes[laneIdx]!.items.push(i);
     if (n.lane && !isIdleOutcome(n.family, n.outcome)) this.lanes[laneIdx]!.idle = false;
+    this.push(ev, keyId, this.strings.id(n.outcome), u, laneIdx, ev.kind === 'syscall' && ev.duration !== undefined ? ev.duration : NaN, n.onSocket ? ON_SOCKET : 0);
+  }
 
+  /** One step of a packet on its flow's lane in the network unit. Its duration is the wait before it. */
+  private addStep(ev: TraceEvent, step: PacketStep): void {
+    const u = this.unitOf(undefined, NETWORK_UNIT_KEY);
+    const unit = this.units[u]!;
+    unit.program ??= NETWORK_PROGRAM;
+    const lk = `${u}\u0000${step.lane}`;
+    let l = this.laneByOrigin.get(lk);
+    if (l === undefined) {
+      l = this.lanes.length;
+      // A flow is never idle: a SYN nobody answered is the story, not a probe.
+      this.lanes.push({ unit: u, origin: step.lane, items: [], signature: this.strings.id(step.signature), idle: false, packets: true });
+      this.laneFirstKeys.push([]);
+      this.laneByOrigin.set(lk, l);
+      unit.lanes.push(l);
+    }
+    const keyId = this.strings.id(step.key);
+    this.strings.keyMeta[keyId] ??= { family: 'packet', cls: 'packet' };
+    this.lanes[l]!.items.push(this.key.length);
+    this.push(ev, keyId, this.strings.id('ok'), u, l, step.gap, 0);
+  }
+
+  private push(ev: TraceEvent, keyId: number, outcomeId: number, u: number, laneIdx: number, dur: number, flags: number): void {
     this.key.push(keyId);
-    this.outcome.push(this.strings.id(n.outcome));
+    this.outcome.push(outcomeId);
     let fi = this.fileIndex.get(ev.file);
     if (fi === undefined) {
       fi = this.files.length;
       this.files.push(ev.file);
       this.fileIndex.set(ev.file, fi);
     }
+    if (ev.packet !== undefined) this.packetFiles[fi] = true;
     this.file.push(fi);
     this.line.push(ev.line ?? ev.packet ?? 0);
     this.endLine.push(ev.endLine ?? 0);
     this.unit.push(u);
     this.lane.push(laneIdx);
     this.time.push(ev.time ?? NaN);
-    this.dur.push(ev.kind === 'syscall' && ev.duration !== undefined ? ev.duration : NaN);
-    this.flags.push(n.onSocket ? ON_SOCKET : 0);
+    this.dur.push(dur);
+    this.flags.push(flags);
   }
 
-  private unitOf(pid: number | undefined): number {
-    const k = pid ?? -1;
+  private unitOf(pid: number | undefined, key = pid ?? -1): number {
+    const k = key;
     let u = this.unitByPid.get(k);
     if (u === undefined) {
       u = this.units.length;
       const main = this.lanes.length;
       this.lanes.push({ unit: u, items: [], signature: 0, idle: false });
       this.laneFirstKeys.push([]);
-      this.units.push({ pid, thread: false, attached: this.attachedAll || (pid !== undefined && this.attachedPids.has(pid)), lanes: [main] });
+      this.units.push({ pid, thread: false, attached: key !== NETWORK_UNIT_KEY && (this.attachedAll || (pid !== undefined && this.attachedPids.has(pid))), lanes: [main] });
       this.unitByPid.set(k, u);
     }
     return u;
@@ -220,6 +261,7 @@ export class SideBuilder {
   finish(): SideTrace {
     const s: SideTrace = {
       files: this.files,
+      packetFiles: this.files.map((_, i) => this.packetFiles[i] === true),
       events: this.events,
       unparsed: this.unparsed,
       n: this.key.length,
@@ -244,6 +286,7 @@ export class SideBuilder {
       }
     }
     this.lanes.forEach((l, i) => {
+      if (l.packets) return;
       l.signature = this.strings.id(l.origin ? this.laneFirstKeys[i]!.map((k) => this.strings.text(k)).join(' / ') : 'main');
     });
     fillDurations(s);

@@ -1,0 +1,202 @@
+/**
+ * Normalization of packets for the differ: each packet becomes zero, one or
+ * two alignment steps on the lane of its flow.
+ *
+ * A flow is a TCP connection (as the TCP analysis tracks it: a reused port
+ * with a new ISN is a new connection), a UDP 4-tuple, or the exchanges
+ * between two hosts for other protocols. Its lane is named by the server's
+ * end (the protocol and the server port), never the client's ephemeral
+ * port, so two runs pair their connections by service and order. A step's
+ * key says which way the packet went and what it was (SYN, SYN-ACK, data,
+ * FIN, RST, an ICMP error about the flow); everything that differs between
+ * two good runs (addresses, ports, sequence numbers, windows, options,
+ * sizes, segmentation) stays out. What takes no part, and why, is data in
+ * src/knowledge/packet-diff-rules.ts.
+ */
+import type { PacketEvent } from '../model/events.js';
+import { TcpAnalyzer } from '../analysis/tcp/index.js';
+import { EPHEMERAL_PORT_MIN } from '../knowledge/diff-rules.js';
+import { ICMP6_ERROR_TYPES, ICMP_ERROR_TYPES } from '../knowledge/icmp.js';
+import {
+  BACKGROUND_ICMP6_TYPES, BACKGROUND_PROTOCOLS, BACKGROUND_UDP_PORTS, DUPLICATE_DATAGRAM_WINDOW,
+  FIN_AFTER_DATA, IGNORED_ANALYSIS, KEPT_RETRANSMISSIONS, SEGMENT_ROLES,
+} from '../knowledge/packet-diff-rules.js';
+import { flagBits, TH } from '../knowledge/tcp.js';
+
+/** Which way a packet went on its flow: client to server or back. */
+export type PacketDirection = 'c>s' | 's>c';
+
+export interface PacketStep {
+  /** Alignment key: `tcp:18186 c>s SYN`, `udp:53 s>c ICMP-3/3`, `icmp c>s echo-request`. */
+  key: string;
+  /** The flow's unique name in this trace (its lane). */
+  lane: string;
+  /** What the flow is, for pairing flows across runs: `tcp:18186`. */
+  signature: string;
+  /** Seconds since the flow's previous packet (0 for its first); NaN without timestamps. */
+  gap: number;
+}
+
+interface Flow {
+  lane: string;
+  signature: string;
+  /** The client's endpoint ("ip.port", or the ip for flows without ports). */
+  client: string;
+  clientIp: string;
+  last: number;
+  lastEv?: PacketEvent;
+}
+
+/** "127.0.0.1.80" → ["127.0.0.1", 80]; "::1.8080" → ["::1", 8080]. */
+function splitEndpoint(e: string): [string, number | undefined] {
+  const dot = e.lastIndexOf('.');
+  const port = dot > 0 ? Number(e.slice(dot + 1)) : NaN;
+  // An IPv4 address alone ("10.0.0.1") also ends in ".digits": an IP has at least 3 dots or a colon before the port.
+  const ip = e.slice(0, dot);
+  if (Number.isInteger(port) && (ip.includes(':') || ip.split('.').length === 4)) return [ip, port];
+  return [e, undefined];
+}
+
+/** The server of a flow seen first as `src > dst`: the end with the service port, else the destination. */
+function serverEnd(src: string, dst: string): 'src' | 'dst' {
+  const sp = splitEndpoint(src)[1];
+  const dp = splitEndpoint(dst)[1];
+  if (sp !== undefined && dp !== undefined && sp < EPHEMERAL_PORT_MIN && dp >= EPHEMERAL_PORT_MIN) return 'src';
+  return 'dst';
+}
+
+function icmpWord(ev: PacketEvent): string {
+  return `ICMP${ev.proto === 'icmp6' ? '6' : ''}-${ev.icmpType ?? '?'}/${ev.icmpCode ?? '?'}`;
+}
+
+export class PacketNormalizer {
+  private readonly tcp = new TcpAnalyzer();
+  private readonly tcpFlows = new Map<number, Flow>();
+  private readonly flows = new Map<string, Flow>();
+  /** The latest flow to a server endpoint from a client address: ICMP errors in tcpdump text quote no client port. */
+  private readonly byServer = new Map<string, Flow>();
+  private counter = 0;
+
+  normalize(ev: PacketEvent): PacketStep[] {
+    if (BACKGROUND_PROTOCOLS.has(ev.proto) || ev.src === undefined || ev.dst === undefined || ev.network === undefined) return [];
+    // A later fragment continues a datagram whose first fragment was the step.
+    if (ev.frag && ev.frag.offset > 0) return [];
+    switch (ev.proto) {
+      case 'tcp':
+        return this.tcpSteps(ev);
+      case 'udp':
+        return this.udpSteps(ev);
+      case 'icmp':
+      case 'icmp6':
+        return this.icmpSteps(ev);
+      default:
+        return this.hostPairStep(ev, ev.proto, `${ev.proto}`, 'packet');
+    }
+  }
+
+  private newFlow(proto: string, client: string, server: string, signature: string): Flow {
+    const flow: Flow = { lane: `${proto} ${client}>${server}#${++this.counter}`, signature, client, clientIp: splitEndpoint(client)[0], last: NaN };
+    this.byServer.set(`${proto} ${flow.clientIp} ${server}`, flow);
+    return flow;
+  }
+
+  private gap(flow: Flow, ev: PacketEvent): number {
+    const t = ev.time ?? NaN;
+    const g = Number.isNaN(flow.last) ? (Number.isNaN(t) ? NaN : 0) : t - flow.last;
+    flow.last = t;
+    flow.lastEv = ev;
+    return g;
+  }
+
+  private tcpSteps(ev: PacketEvent): PacketStep[] {
+    const a = this.tcp.add(ev);
+    if (!a) return this.hostPairStep(ev, 'tcp', 'tcp', 'packet');
+    let flow = this.tcpFlows.get(a.conn);
+    const bits = flagBits(ev.flags!) ?? 0;
+    if (!flow) {
+      const syn = (bits & TH.SYN) !== 0;
+      const ack = (bits & TH.ACK) !== 0;
+      const serverIsSrc = syn ? ack : serverEnd(ev.src!, ev.dst!) === 'src';
+      const [client, server] = serverIsSrc ? [ev.dst!, ev.src!] : [ev.src!, ev.dst!];
+      flow = this.newFlow('tcp', client, server, `tcp:${splitEndpoint(server)[1] ?? '?'}`);
+      this.tcpFlows.set(a.conn, flow);
+    }
+    if (a.flags.includes('duplicate-copy')) return [];
+    const gap = this.gap(flow, ev);
+    if (a.flags.some((f) => IGNORED_ANALYSIS[f] !== undefined) && !a.flags.some((f) => KEPT_RETRANSMISSIONS.has(f))) return [];
+    const dir: PacketDirection = ev.src === flow.client ? 'c>s' : 's>c';
+    const len = ev.len ?? 0;
+    const role = SEGMENT_ROLES.find((r) => r.test(bits, len));
+    if (!role) return [];
+    const step = (word: string, g: number): PacketStep => ({ key: `${flow.signature} ${dir} ${word}`, lane: flow.lane, signature: flow.signature, gap: g });
+    const steps = [step(role.word, gap)];
+    if (role.word === 'data' && (bits & TH.FIN) !== 0) steps.push(step(FIN_AFTER_DATA, 0));
+    return steps;
+  }
+
+  private udpSteps(ev: PacketEvent): PacketStep[] {
+    const sp = splitEndpoint(ev.src!)[1];
+    const dp = splitEndpoint(ev.dst!)[1];
+    if ((sp !== undefined && BACKGROUND_UDP_PORTS.has(sp)) || (dp !== undefined && BACKGROUND_UDP_PORTS.has(dp))) return [];
+    const id = ev.src! < ev.dst! ? `udp ${ev.src} ${ev.dst}` : `udp ${ev.dst} ${ev.src}`;
+    let flow = this.flows.get(id);
+    if (!flow) {
+      const [client, server] = serverEnd(ev.src!, ev.dst!) === 'src' ? [ev.dst!, ev.src!] : [ev.src!, ev.dst!];
+      flow = this.newFlow('udp', client, server, `udp:${splitEndpoint(server)[1] ?? '?'}`);
+      this.flows.set(id, flow);
+    } else if (this.isCopy(flow, ev)) return [];
+    const gap = this.gap(flow, ev);
+    const dir: PacketDirection = ev.src === flow.client ? 'c>s' : 's>c';
+    return [{ key: `${flow.signature} ${dir} data`, lane: flow.lane, signature: flow.signature, gap }];
+  }
+
+  /** A datagram captured twice: same sender, length and IP id, within the window. */
+  private isCopy(flow: Flow, ev: PacketEvent): boolean {
+    const p = flow.lastEv;
+    if (!p || p.time === undefined || ev.time === undefined || Math.abs(ev.time - p.time) > DUPLICATE_DATAGRAM_WINDOW) return false;
+    if (p.src !== ev.src || p.dst !== ev.dst || p.len !== ev.len || p.proto !== ev.proto || p.icmpType !== ev.icmpType) return false;
+    return p.ipId === undefined || ev.ipId === undefined || p.ipId === ev.ipId;
+  }
+
+  private icmpSteps(ev: PacketEvent): PacketStep[] {
+    const v6 = ev.proto === 'icmp6';
+    if (v6 && ev.icmpType !== undefined && BACKGROUND_ICMP6_TYPES.has(ev.icmpType)) return [];
+    const isError = ev.icmpType !== undefined && (v6 ? ICMP6_ERROR_TYPES : ICMP_ERROR_TYPES).has(ev.icmpType);
+    if (isError && ev.inner && (ev.inner.proto === 'udp' || ev.inner.proto === 'tcp') && ev.inner.dst !== undefined) {
+      const flow = this.flowOfQuoted(ev);
+      if (flow) {
+        if (flow.lastEv && this.isCopy(flow, ev)) return [];
+        const gap = this.gap(flow, ev);
+        // The error travels towards whoever sent the quoted packet.
+        const dir: PacketDirection = ev.dst === flow.clientIp ? 's>c' : 'c>s';
+        return [{ key: `${flow.signature} ${dir} ${icmpWord(ev)}`, lane: flow.lane, signature: flow.signature, gap }];
+      }
+    }
+    const word = isError ? icmpWord(ev) : `${icmpWord(ev)}`;
+    return this.hostPairStep(ev, ev.proto, ev.proto, word);
+  }
+
+  /** The flow an ICMP error quotes: by its 4-tuple, or (tcpdump text quotes no client port) by server and client address. */
+  private flowOfQuoted(ev: PacketEvent): Flow | undefined {
+    const inner = ev.inner!;
+    if (inner.proto === 'udp' && inner.src !== undefined) {
+      const id = inner.src < inner.dst! ? `udp ${inner.src} ${inner.dst}` : `udp ${inner.dst} ${inner.src}`;
+      const f = this.flows.get(id);
+      if (f) return f;
+    }
+    return this.byServer.get(`${inner.proto} ${ev.dst} ${inner.dst}`) ?? (inner.src !== undefined ? this.byServer.get(`${inner.proto} ${splitEndpoint(inner.src)[0]} ${inner.dst}`) : undefined);
+  }
+
+  /** Protocols without ports: one flow per pair of hosts and protocol, its client the first sender. */
+  private hostPairStep(ev: PacketEvent, proto: string, signature: string, word: string): PacketStep[] {
+    const id = ev.src! < ev.dst! ? `${proto} ${ev.src} ${ev.dst}` : `${proto} ${ev.dst} ${ev.src}`;
+    let flow = this.flows.get(id);
+    if (!flow) {
+      flow = this.newFlow(proto, ev.src!, ev.dst!, signature);
+      this.flows.set(id, flow);
+    } else if (this.isCopy(flow, ev)) return [];
+    const gap = this.gap(flow, ev);
+    const dir: PacketDirection = ev.src === flow.client ? 'c>s' : 's>c';
+    return [{ key: `${signature} ${dir} ${word}`, lane: flow.lane, signature, gap }];
+  }
+}
