@@ -172,7 +172,7 @@ describe('packetLine: a decoded packet quoted as tcpdump -n prints it', () => {
       expect(dec).toHaveLength(lines.length);
       dec.forEach((ev, i) => {
         const want = lines[i]!.replace(/^\S+ /, '').replace(/(length \d+):.*$/, '$1');
-        const got = packetLine(ev, false);
+        const got = packetLine(ev, { time: false });
         if (ev.proto === 'udp' || ev.proto === 'icmp') expect(got.slice(0, got.indexOf(':'))).toBe(want.slice(0, want.indexOf(':')));
         else expect(got).toBe(want);
       });

@@ -210,10 +210,11 @@ describe('tracediff parse: captures and tcpdump text, detected from the content'
     expect(last).toMatchObject({ kind: 'unparsed', packet: 12 });
     expect(last['reason']).toMatch(/byte offset \d+/);
   });
-  it('diff refuses captures with a clear line instead of calling them the same', () => {
-    const r = run([`${S}/good.pcap`, `${S}/bad.pcap`]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/good\.pcap is a pcap capture: this version of tracediff diffs strace logs only/);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
+  it('diff of two captures: exit 1 and the packet in the JSON location', () => {
+    const r = run([`${S}/good.pcap`, `${S}/bad.pcap`, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as { divergence: { kind: string; bad: { file: string; packet: number } } };
+    expect(report.divergence.kind).toBe('missing');
+    expect(report.divergence.bad).toMatchObject({ file: `${S}/bad.pcap`, packet: 4 });
   });
 });

@@ -5,6 +5,7 @@
  */
 import { scanLine } from '../../grammars/strace/envelope.js';
 import { errnoByName } from '../knowledge/errno.js';
+import { packetDivergenceSummary, packetMissingSummary } from './describe-packet.js';
 
 export interface Quoted {
   /** The event's first line, and its last when the call was split (unfinished … resumed). */
@@ -12,8 +13,10 @@ export interface Quoted {
   endText?: string;
   key: string;
   outcome: string;
-  /** Seconds the call took, when known. */
+  /** Seconds the call took, when known; for a packet, the wait since its flow's previous packet. */
   duration?: number;
+  /** A packet step, not a call (src/diff/describe-packet.ts words it). */
+  packet?: boolean;
 }
 
 interface CallFacts {
@@ -102,6 +105,7 @@ function callText(q: Quoted): string {
 const seconds = (d: number) => (d >= 1 ? `${d.toFixed(3)} s` : `${(d * 1000).toFixed(d < 0.01 ? 3 : 1)} ms`);
 
 export function divergenceSummary(kind: 'result' | 'missing' | 'extra' | 'timing', good: Quoted | null, bad: Quoted | null): string {
+  if ((kind === 'missing' ? good : bad)?.packet) return packetDivergenceSummary(kind, good, bad);
   switch (kind) {
     case 'result':
       return `${cap(callText(bad!))} ${outcomeText(bad!)} in bad; in good it ${outcomeText(good!)}.`;
@@ -115,6 +119,7 @@ export function divergenceSummary(kind: 'result' | 'missing' | 'extra' | 'timing
 }
 
 export function missingSummary(q: Quoted, count: number): string {
+  if (q.packet) return packetMissingSummary(q, count);
   return `${cap(callText(q))}: ${count === 1 ? 'once' : `${count} times`} in good after the divergence; bad never does it from there on.`;
 }
 

@@ -117,6 +117,8 @@ export class Normalizer {
   }
 
   private describeFd(f: FdInfo): string {
+    // A standard stream the trace never opened leads where the operator redirected it (good.out, bad.out).
+    if (f.fd <= 2 && f.origin === undefined && f.type === 'file') return `std:${f.fd}`;
     switch (f.type) {
       case 'file':
       case 'dir':

@@ -233,7 +233,7 @@ export class SideBuilder {
       this.files.push(ev.file);
       this.fileIndex.set(ev.file, fi);
     }
-    if (ev.packet !== undefined) this.packetFiles[fi] = true;
+    if (ev.line === undefined && ev.packet !== undefined) this.packetFiles[fi] = true;
     this.file.push(fi);
     this.line.push(ev.line ?? ev.packet ?? 0);
     this.endLine.push(ev.endLine ?? 0);

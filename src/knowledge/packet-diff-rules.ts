@@ -102,3 +102,17 @@ export const BACKGROUND_UDP_WHY = 'discovery and address-configuration protocols
  * the same window to TCP with more fields).
  */
 export const DUPLICATE_DATAGRAM_WINDOW = 0.001;
+
+/**
+ * What it means when bad sent one thing where good sent another on the same
+ * flow in the same direction, by good's step and bad's (`ICMP` for any ICMP
+ * error). The report adds it to the facts in parentheses.
+ */
+export const REPLACEMENT_MEANINGS: ReadonlyArray<{ good: string; bad: string; meaning: string }> = [
+  { good: 'SYN-ACK', bad: 'RST', meaning: 'connection refused: nothing listens on that port, or a firewall answers with a reset' },
+  { good: 'SYN-ACK', bad: 'ICMP', meaning: 'connection rejected by an ICMP error: a firewall or router on the way, or an unreachable host' },
+  { good: 'data', bad: 'RST', meaning: 'reset instead of answered: the peer aborted the connection, e.g. it crashed, timed out, or closed with unread data' },
+  { good: 'data', bad: 'FIN', meaning: 'closed without an answer' },
+  { good: 'data', bad: 'ICMP', meaning: 'rejected by an ICMP error; "port unreachable" means nothing listens on that port' },
+  { good: 'FIN', bad: 'RST', meaning: 'aborted with a reset instead of closed' },
+];

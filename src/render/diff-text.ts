@@ -3,7 +3,7 @@
  * by side around the divergence (stacked below 143 columns), then
  * what good does afterwards that bad never does.
  */
-import type { ContextBlock, DiffView } from '../report/diff-report.js';
+import type { ContextBlock, DiffView, Located } from '../report/diff-report.js';
 import { pad, paint, shorten, visible, wrap, type Paint } from './terminal.js';
 
 export interface TextOptions {
@@ -45,7 +45,7 @@ export function renderDiffText(view: DiffView, opts: TextOptions): string {
     out.push('');
     out.push(p.bold('After the divergence, good does this and bad never does:'));
     for (const m of report.missingAfter) {
-      const where = `${m.good.file}:${m.good.line}`;
+      const where = locationText(m.good);
       const text = visible(m.good.text);
       if (where.length + text.length + 4 > W) {
         out.push(`  ${p.dim(shorten(where, W - 2))}`);
@@ -57,6 +57,15 @@ export function renderDiffText(view: DiffView, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
+/** `file:line` for text, `file packet N` for a capture (tcpdump and Wireshark number frames from 1). */
+function locationText(l: Located): string {
+  return l.packet !== undefined ? `${l.file} packet ${l.packet}` : `${l.file}:${l.line}`;
+}
+
+function blockWhere(b: ContextBlock): string {
+  return b.packets ? `${b.file} packet ${b.focus}` : `${b.file}:${b.focus}`;
+}
+
 function context(view: DiffView, opts: TextOptions, p: Paint): string[] {
   const { good, bad } = view.context;
   if (opts.width >= SIDE_BY_SIDE_MIN && good && bad) return sideBySide(good, bad, opts.width, p);
@@ -66,7 +75,7 @@ function context(view: DiffView, opts: TextOptions, p: Paint): string[] {
       out.push(p.dim(`${name}: (no counterpart)`));
       continue;
     }
-    out.push(p.bold(shorten(`${name}  ${block.file}:${block.focus}`, opts.width)));
+    out.push(p.bold(shorten(`${name}  ${blockWhere(block)}`, opts.width)));
     out.push(...blockLines(block, opts.width - 2, name, p).map((l) => '  ' + l));
     out.push('');
   }
@@ -89,8 +98,8 @@ function blockLines(block: ContextBlock, width: number, side: 'good' | 'bad', p:
 function sideBySide(good: ContextBlock, bad: ContextBlock, width: number, p: Paint): string[] {
   const col = Math.floor((width - 3) / 2);
   const plain = paint(false);
-  const left = [`good  ${good.file}:${good.focus}`, ...blockLines(good, col, 'good', plain)];
-  const right = [`bad  ${bad.file}:${bad.focus}`, ...blockLines(bad, col, 'bad', plain)];
+  const left = [`good  ${blockWhere(good)}`, ...blockLines(good, col, 'good', plain)];
+  const right = [`bad  ${blockWhere(bad)}`, ...blockLines(bad, col, 'bad', plain)];
   const rows = Math.max(left.length, right.length);
   const out: string[] = [];
   for (let r = 0; r < rows; r++) {

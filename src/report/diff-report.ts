@@ -8,6 +8,7 @@ import type { DiffOutcome, DivergenceKind } from '../diff/differ.js';
 import { divergenceSummary, missingSummary, type Quoted } from '../diff/describe.js';
 import type { Interner, SideTrace } from '../diff/side.js';
 import { fetchLines, type LineMap } from './source-lines.js';
+import { fetchPackets } from './source-packets.js';
 
 export interface Located {
   file: string;
@@ -56,6 +57,8 @@ export interface ContextLine {
 
 export interface ContextBlock {
   file: string;
+  /** The numbers are packet numbers (a capture), not line numbers. */
+  packets?: boolean;
   /** The lines of the event the block is about. */
   focus: number;
   focusEnd: number;
@@ -76,11 +79,14 @@ export interface BuildOptions {
 
 export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: Interner, outcome: DiffOutcome, opts: BuildOptions): Promise<DiffView> {
   const fileOf = (s: SideTrace, i: number) => s.files[s.file[i]!]!;
+  const isPacket = (s: SideTrace, i: number) => s.packetFiles[s.file[i]!] === true;
   const wanted = new Map<string, Set<number>>();
+  const wantedPackets = new Map<string, Set<number>>();
   const want = (s: SideTrace, i: number, around = 0) => {
     const file = fileOf(s, i);
-    let set = wanted.get(file);
-    if (!set) wanted.set(file, (set = new Set()));
+    const into = isPacket(s, i) ? wantedPackets : wanted;
+    let set = into.get(file);
+    if (!set) into.set(file, (set = new Set()));
     const first = s.line[i]!;
     const last = Math.max(first, s.endLine[i]!);
     for (let n = Math.max(1, first - around); n <= last + around; n++) set.add(n);
@@ -89,7 +95,9 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
   if (d?.good != null) want(good, d.good, opts.context);
   if (d?.bad != null) want(bad, d.bad, opts.context);
   for (const m of outcome.missingAfter) want(good, m.good);
-  const lines = await fetchLines(wanted, opts.stdin ? { stdin: opts.stdin } : {});
+  const sources = opts.stdin ? { stdin: opts.stdin } : {};
+  const lines = await fetchLines(wanted, sources);
+  for (const [file, map] of await fetchPackets(wantedPackets, sources)) lines.set(file, map);
   const linesOf = (file: string): LineMap => lines.get(file) ?? new Map();
 
   const locate = (s: SideTrace, i: number): Located => {
@@ -98,7 +106,7 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
     const line = s.line[i]!;
     const end = s.endLine[i]!;
     const first = map.get(line) ?? '';
-    const loc: Located = { file, line, text: first };
+    const loc: Located = isPacket(s, i) ? { file, packet: line, text: first } : { file, line, text: first };
     if (end > line) {
       loc.endLine = end;
       loc.text = `${first} … ${(map.get(end) ?? '').trim()}`;
@@ -110,6 +118,7 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
     const q: Quoted = { text: map.get(s.line[i]!) ?? '', key: strings.text(s.key[i]!), outcome: strings.text(s.outcome[i]!) };
     if (s.endLine[i]! > s.line[i]!) q.endText = map.get(s.endLine[i]!) ?? '';
     if (!Number.isNaN(s.dur[i]!)) q.duration = s.dur[i]!;
+    if (strings.keyMeta[s.key[i]!]?.cls === 'packet') q.packet = true;
     return q;
   };
 
@@ -141,7 +150,7 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
       const text = map.get(n);
       if (text !== undefined) out.push({ line: n, text });
     }
-    return { file, focus, focusEnd, lines: out };
+    return { file, ...(isPacket(s, i) ? { packets: true } : {}), focus, focusEnd, lines: out };
   };
   return { report, context: { good: d ? block(good, d.good) : null, bad: d ? block(bad, d.bad) : null } };
 }

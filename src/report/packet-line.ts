@@ -4,7 +4,15 @@
  */
 import type { PacketEvent } from '../model/events.js';
 
-export function packetLine(ev: PacketEvent, withTime = true): string {
+export interface PacketLineOptions {
+  /** Start with the packet's time as the trace gave it (default true). */
+  time?: boolean;
+  /** Print TCP options (default true); reports leave them out, they push the flags out of a narrow column. */
+  options?: boolean;
+}
+
+export function packetLine(ev: PacketEvent, opts: PacketLineOptions = {}): string {
+  const withTime = opts.time ?? true;
   const time = withTime && ev.timeText !== undefined ? `${ev.timeText} ` : '';
   const link = ev.iface !== undefined || ev.direction !== undefined ? `${ev.iface ?? '?'} ${ev.direction ?? ''} `.replace(/ +$/, ' ') : '';
   let body: string;
@@ -14,7 +22,7 @@ export function packetLine(ev: PacketEvent, withTime = true): string {
     if (ev.ack !== undefined) body += `, ack ${ev.ack}`;
     if (ev.win !== undefined) body += `, win ${ev.win}`;
     if (ev.urg !== undefined) body += `, urg ${ev.urg}`;
-    if (ev.options?.length) body += `, options [${ev.options.join(',')}]`;
+    if (ev.options?.length && opts.options !== false) body += `, options [${ev.options.join(',')}]`;
     if (ev.len !== undefined) body += `, length ${ev.len}`;
   } else body = ev.info ?? ev.proto;
   if (ev.truncated && !body.includes('[|')) body += ` [|${ev.proto}]`;

@@ -1,0 +1,36 @@
+/**
+ * Quoting a capture: a capture has no text line to quote, so the packets a
+ * report shows are read again (streaming, stopping after the last one
+ * wanted) and printed as tcpdump prints them (packetLine).
+ */
+import { Readable } from 'node:stream';
+import { openTraces } from '../readers/open.js';
+import { packetLine } from './packet-line.js';
+import type { LineMap, LineSources } from './source-lines.js';
+
+/** Fetch the wanted packets of each capture by packet number; a file that cannot be read again yields none. */
+export async function fetchPackets(wanted: Map<string, Set<number>>, sources: LineSources = {}): Promise<Map<string, LineMap>> {
+  const out = new Map<string, LineMap>();
+  for (const [file, numbers] of wanted) {
+    const map: LineMap = new Map();
+    out.set(file, map);
+    if (numbers.size === 0) continue;
+    const last = Math.max(...numbers);
+    if (file === '-' && !sources.stdin) continue;
+    try {
+      const opened = await openTraces([file], file === '-' ? { stdin: Readable.from([sources.stdin!]) } : {});
+      outer: for await (const batch of opened.events) {
+        for (const ev of batch) {
+          const n = ev.packet;
+          if (n === undefined) continue;
+          if (ev.kind === 'packet' && numbers.has(n)) map.set(n, packetLine(ev, { options: false }));
+          if (n >= last) break outer;
+        }
+      }
+      await opened.events.return(undefined);
+    } catch {
+      // A file that changed or vanished since it was parsed: quote what was found.
+    }
+  }
+  return out;
+}
