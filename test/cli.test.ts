@@ -210,6 +210,15 @@ describe('tracediff parse: captures and tcpdump text, detected from the content'
     expect(last).toMatchObject({ kind: 'unparsed', packet: 12 });
     expect(last['reason']).toMatch(/byte offset \d+/);
   });
+  it('parse of a strace log and a capture of one run: the connect and its SYNs share one flow; --no-flows leaves it out', () => {
+    const ev = jsonl(run(['parse', `${S}/bad-client.strace`, `${S}/bad.pcap`]).out);
+    const flows = new Set(ev.filter((e) => e['flow'] !== undefined).map((e) => e['flow']));
+    expect([...flows]).toEqual([expect.stringMatching(/^tcp:127\.0\.0\.1\.\d+>127\.0\.0\.1\.18182#1$/)]);
+    const flow = [...flows][0];
+    expect(ev.filter((e) => e['kind'] === 'packet').every((e) => e['flow'] === flow)).toBe(true);
+    expect(ev.find((e) => e['name'] === 'connect' && String(e['argsText']).includes('<TCP:'))?.['flow']).toBe(flow);
+    expect(jsonl(run(['parse', '--no-flows', `${S}/bad-client.strace`, `${S}/bad.pcap`]).out).some((e) => e['flow'] !== undefined)).toBe(false);
+  });
   it('diff of two captures: exit 1 and the packet in the JSON location', () => {
     const r = run([`${S}/good.pcap`, `${S}/bad.pcap`, '--format', 'json']);
     expect(r.code).toBe(1);

@@ -79,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
           .option('envelope', { type: 'boolean', default: false, describe: 'only pid, time, name, result, errno, duration: no argument trees or fd tables (fastest)' })
           .option('stats', { type: 'boolean', default: false, describe: 'print line classification counts to stderr' })
           .option('clock-offset', { type: 'string', array: true, requiresArg: true, describe: 'FILE=SECONDS: add SECONDS to that input\'s clock to put it on the common timeline (repeatable; docs/timeline.md)' })
+          .option('flows', { type: 'boolean', default: true, describe: 'with a strace log and a capture of one run, give the syscalls and packets of each linked TCP connection the same `flow` (holds the events in memory; --no-flows streams)' })
           .example('$0 parse samples/nginx-cache-enospc/bad.strace', 'events of the failing nginx request, one JSON object a line')
           .example('$0 parse samples/strace-flags/ff/ --format json', 'an -ff set merged into one timeline')
           .example('$0 parse samples/captures/syn-dropped/bad.pcap', 'packet events of a capture: the retransmitted SYNs')
@@ -95,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
           ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
           stats: args.stats,
           ...(args.clockOffset?.length ? { clockOffsets: args.clockOffset.map(String) } : {}),
+          flows: args.flows,
         });
       },
     )

@@ -4,6 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { PacketEvent, TraceEvent } from '../model/events.js';
 import type { Format } from '../readers/detect.js';
 import { InputError, openTraces } from '../readers/open.js';
 import { parseClockOffsets } from '../timeline/clock.js';
@@ -18,6 +19,24 @@ export interface ParseCommandOptions {
   inputFormat?: Format;
   /** `--clock-offset FILE=SECONDS`, as given (docs/timeline.md). */
   clockOffsets?: string[];
+  /** Link strace sockets to captured connections (`flow`) when both kinds of input are given (default true). */
+  flows?: boolean;
+}
+
+/**
+ * A strace log and a capture of one run: the events are held, correlated
+ * (docs/correlation.md) and given their `flow`, then written in timeline
+ * order. Correlation needs both sides whole, so this is the one case where
+ * parse does not stream.
+ */
+async function* withFlows(events: AsyncGenerator<TraceEvent[]>): AsyncGenerator<TraceEvent[]> {
+  const all: TraceEvent[] = [];
+  for await (const batch of events) all.push(...batch);
+  const { annotateFlows, correlate } = await import('../analysis/correlate/index.js');
+  const sys = all.filter((e) => e.kind === 'syscall');
+  const pkts = all.filter((e): e is PacketEvent => e.kind === 'packet');
+  annotateFlows(sys, pkts, correlate(sys, pkts));
+  for (let i = 0; i < all.length; i += 4096) yield all.slice(i, i + 4096);
 }
 
 export async function parseCommand(o: ParseCommandOptions): Promise<number> {
@@ -34,6 +53,9 @@ export async function parseCommand(o: ParseCommandOptions): Promise<number> {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
   }
+  const formats = new Set(opened.formats.values());
+  const correlating = o.flows !== false && formats.has('strace') && [...formats].some((f) => f !== 'strace');
+  const stream = correlating ? withFlows(opened.events) : opened.events;
   const sink: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   let closed = false;
   sink.on('error', (err: NodeJS.ErrnoException) => {
@@ -48,7 +70,7 @@ export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   let first = true;
   if (o.format === 'json') await write('[');
   try {
-    for await (const batch of opened.events) {
+    for await (const batch of stream) {
       if (closed) break;
       let chunk = '';
       for (const ev of batch) {
