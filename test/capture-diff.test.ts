@@ -138,6 +138,14 @@ describe('two good runs of the same request: no divergence in any format', () =>
     if (!existsSync(`${R}/run1${v}`)) continue;
     it(v, async () => expect((await diff(`${R}/run1${v}`, `${R}/run2${v}`)).divergence).toBeNull());
   }
+  it('two failures that differ only in the kernel\'s SYN backoff (syn-dropped bad vs bad-linear): nothing, not even timing', async () => {
+    const d = join(CAP, 'syn-dropped');
+    expect((await diff(`${d}/bad.pcap`, `${d}/bad-linear.pcap`)).divergence).toBeNull();
+  });
+  it('the same packets over LINUX_SLL2 with directions and over two Ethernet interfaces without (any-interface good.pcap vs good-2if.pcapng)', async () => {
+    const d = join(CAP, 'any-interface');
+    expect((await diff(`${d}/good.pcap`, `${d}/good-2if.pcapng`)).divergence).toBeNull();
+  });
   it('across formats (pcap/pcapng/-i any/text in every combination the README lists)', async () => {
     for (const [a, b] of [['.pcap', '.pcapng'], ['-any.pcap', '.txt'], ['-v.txt', '-ns.pcap'], ['-S.txt', '-any.txt']]) {
       expect((await diff(`${R}/run1${a}`, `${R}/run2${b}`)).divergence).toBeNull();

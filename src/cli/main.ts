@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
           .option('clock-offset', { type: 'string', array: true, requiresArg: true, describe: 'FILE=SECONDS: add SECONDS to that input\'s clock to put it on the common timeline (repeatable; docs/timeline.md)' })
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace', 'the ENOSPC cache write that turned into a 502')
           .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --format json', 'the contract JSON for a refused connect')
-          .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0'),
+          .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0')
+          .example('$0 samples/captures/http-ok-vs-refused/good.pcap samples/captures/http-ok-vs-refused/bad.pcap', 'captures: the RST where good got a SYN-ACK (packet 2)')
+          .example('$0 samples/captures/syn-dropped/good-client.strace,samples/captures/syn-dropped/good.pcap samples/captures/syn-dropped/bad-client.strace,samples/captures/syn-dropped/bad.pcap', "a side of one run's strace and capture: good's SYN-ACK never comes"),
       async (args) => {
         const context = args.context;
         if (!Number.isInteger(context) || context < 0 || context > 1000) throw new UsageError(`--context must be a whole number from 0 to 1000, not ${String(args.context)}`);

@@ -65,7 +65,7 @@ export const BACKGROUND_UDP_PORTS: ReadonlyMap<number, string> = new Map([
   [138, 'NetBIOS datagrams'],
   [546, 'DHCPv6 client'],
   [547, 'DHCPv6 server'],
-  [1900, 'SSDP (UPnP discovery)'],
+  [1900, 'SSDP, UPnP discovery'],
   [3702, 'WS-Discovery'],
   [5353, 'multicast DNS'],
   [5355, 'LLMNR'],
