@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (captures): read, decode and emit a large loopback HTTP
  * capture, beside `tcpdump -n -r` and `tshark -T fields` on the same file in
- * the same run, and tcpdump's text of it through our grammar.
+ * the same run, tcpdump's text of it through our grammar, and a diff of the
+ * capture against itself (every packet read, normalized and aligned twice).
  *
  * The capture is recorded on first use by bench/record-capture.sh (root,
  * tcpdump, a private network namespace) into bench/data/ (not committed).
@@ -112,6 +113,9 @@ async function main() {
     }
     const cli = median(Array.from({ length: RUNS }, () => runCommand(process.execPath, [CLI, 'parse', file, '--format', 'jsonl']).secs));
     rows.push(['`tracediff parse --format jsonl`', rows[1]![1], cli, NaN]);
+    // The capture against itself: both sides read, decoded, normalized and aligned; packets/s counts both sides.
+    const diff = median(Array.from({ length: RUNS }, () => runCommand(process.execPath, [CLI, file, file, '--format', 'json']).secs));
+    rows.push(['`tracediff FILE FILE` (diff, both sides counted)', 2 * rows[1]![1], diff, NaN]);
     if (!Number.isNaN(ref)) rows.push(['`tcpdump -n -r`', rows[1]![1], ref, NaN]);
     if (has('tshark')) {
       const ts = median(Array.from({ length: Math.min(RUNS, 3) }, () => runCommand('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'tcp.flags']).secs));

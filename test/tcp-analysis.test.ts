@@ -288,4 +288,15 @@ describe('bounded state', () => {
     expect(JSON.stringify(conns).length / conns.length).toBeLessThan(800);
     expect(conns.filter((c) => c.evicted).length).toBeGreaterThan(conns.length - 1100);
   });
+
+  it('keepConnections: false (the differ\'s use) gives the same per-packet answers and keeps no summaries', async () => {
+    const evs = await events(join(REPO, 'samples/captures/syn-dropped/good.pcap'));
+    const kept = new TcpAnalyzer();
+    const lean = new TcpAnalyzer({ keepConnections: false });
+    for (const ev of [...evs, ...evs.map((e) => ({ ...e, src: e.src!.replace('.38398', '.38399'), dst: e.dst!.replace('.38398', '.38399') }))]) {
+      expect(lean.add(ev)).toEqual(kept.add(ev));
+    }
+    expect(kept.connections()).toHaveLength(2);
+    expect(lean.connections()).toHaveLength(0);
+  });
 });

@@ -44,7 +44,9 @@ interface Flow {
   client: string;
   clientIp: string;
   last: number;
+  /** The flow's previous packet, for telling a second copy of a datagram (TCP copies are the analysis's). */
   lastEv?: PacketEvent;
+  tcp?: boolean;
 }
 
 /** "127.0.0.1.80" → ["127.0.0.1", 80]; "::1.8080" → ["::1", 8080]. */
@@ -70,7 +72,8 @@ function icmpWord(ev: PacketEvent): string {
 }
 
 export class PacketNormalizer {
-  private readonly tcp = new TcpAnalyzer();
+  // Only the per-packet answers are needed: no connection summaries kept, so memory follows the open connections.
+  private readonly tcp = new TcpAnalyzer({ keepConnections: false });
   private readonly tcpFlows = new Map<number, Flow>();
   private readonly flows = new Map<string, Flow>();
   /** The latest flow to a server endpoint from a client address: ICMP errors in tcpdump text quote no client port. */
@@ -104,7 +107,7 @@ export class PacketNormalizer {
     const t = ev.time ?? NaN;
     const g = Number.isNaN(flow.last) ? (Number.isNaN(t) ? NaN : 0) : t - flow.last;
     flow.last = t;
-    flow.lastEv = ev;
+    if (!flow.tcp) flow.lastEv = ev;
     return g;
   }
 
@@ -119,6 +122,7 @@ export class PacketNormalizer {
       const serverIsSrc = syn ? ack : serverEnd(ev.src!, ev.dst!) === 'src';
       const [client, server] = serverIsSrc ? [ev.dst!, ev.src!] : [ev.src!, ev.dst!];
       flow = this.newFlow('tcp', client, server, `tcp:${splitEndpoint(server)[1] ?? '?'}`);
+      flow.tcp = true;
       this.tcpFlows.set(a.conn, flow);
     }
     if (a.flags.includes('duplicate-copy')) return [];

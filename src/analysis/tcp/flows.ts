@@ -121,11 +121,15 @@ export interface FlowTableOptions {
   closedLinger?: number;
   /** At most this many closed connections linger (default 1024). */
   maxLingeringClosed?: number;
+  /** Keep every connection's summary for connections() (default true); a streaming consumer that only wants per-packet answers turns it off to keep memory flat. */
+  keepConnections?: boolean;
 }
 
 export class FlowTable {
   private table = new Map<string, Track>();
   private all: Connection[] = [];
+  private count = 0;
+  private readonly keep: boolean;
   /** Closed tracks in the order they closed (a queue with a moving head). */
   private closedQueue: Track[] = [];
   private closedHead = 0;
@@ -135,6 +139,7 @@ export class FlowTable {
   constructor(opts: FlowTableOptions = {}) {
     this.linger = opts.closedLinger ?? CLOSED_LINGER;
     this.maxClosed = opts.maxLingeringClosed ?? MAX_LINGERING_CLOSED;
+    this.keep = opts.keepConnections ?? true;
   }
 
   /**
@@ -168,7 +173,7 @@ export class FlowTable {
     // A new connection: the sender is the originator unless it sends a SYN-ACK (Zeek's flip).
     const synAck = (bits & (TH.SYN | TH.ACK)) === (TH.SYN | TH.ACK);
     const conn: Connection = {
-      id: this.all.length + 1,
+      id: ++this.count,
       orig: synAck ? dst : src,
       resp: synAck ? src : dst,
       firstPacket: at,
@@ -193,7 +198,7 @@ export class FlowTable {
     if (reused) conn.reusedPorts = true;
     track = { key, conn, zeek: new ZeekConnState(), o: newDir(), r: newDir(), dataSeen: false, handshakeDone: false };
     if (synAck) track.zeek.flipped();
-    this.all.push(conn);
+    if (this.keep) this.all.push(conn);
     this.table.set(key, track);
     return { track, isOrig: !synAck, created: true, reused };
   }
