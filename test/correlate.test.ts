@@ -232,3 +232,56 @@ describe('listen queue (synthetic)', () => {
     ]);
   });
 });
+
+describe('every recorded TCP pair: the client socket links to its connection in every capture of the run', async () => {
+  const { openTraces } = await import('../src/readers/open.js');
+  const read = async (p: string) => {
+    const o = await openTraces([p]);
+    const out: TraceEvent[] = [];
+    for await (const b of o.events) out.push(...b);
+    return out;
+  };
+  const runs: Array<[string, string, string]> = [
+    ['http-ok-vs-refused', 'good', 'SF'], ['http-ok-vs-refused', 'bad', 'REJ'],
+    ['reset-after-request', 'good', 'SF'], ['reset-after-request', 'bad', 'RSTR'],
+    ['syn-dropped', 'good', 'SF'], ['syn-dropped', 'bad', 'S0'],
+    ['syn-retries-lowered', 'good', 'SF'], ['syn-retries-lowered', 'bad', 'S0'],
+    ['late-backend', 'good', 'SF'], ['late-backend', 'bad', 'SF'],
+    ['good-twice', 'run1', 'SF'], ['good-twice', 'run2', 'SF'],
+  ];
+  for (const [dir, run, state] of runs) {
+    it(`${dir}/${run}: one client link (${state}), the same flow from the pcap, the ns pcap, the pcapng, -i any and the text`, async () => {
+      const sys = await read(join(CAP, dir, `${run}-client.strace`));
+      const flows = new Set<string>();
+      let handshake: unknown;
+      for (const v of ['.pcap', '-ns.pcap', '.pcapng', '-any.pcap', '.txt']) {
+        const p = join(CAP, dir, `${run}${v}`);
+        if (v === '-any.pcap' && !(await import('node:fs')).existsSync(p)) continue;
+        const pkts = (await read(p)).filter((e): e is PacketEvent => e.kind === 'packet');
+        const c = correlate(sys, pkts);
+        const clients = c.links.filter((l) => l.role === 'client');
+        expect(clients, v).toHaveLength(1);
+        expect(clients[0]!.conn.state).toBe(state);
+        flows.add(clients[0]!.flow);
+        // The connect's packets are the same frames in every capture file (and the same lines in the text).
+        const hs = clients[0]!.calls.find((k) => k.kind === 'handshake')!.packets.map((l) => l.packet ?? l.line);
+        if (handshake === undefined) handshake = hs;
+        else expect(hs, v).toEqual(handshake);
+        expect(Math.abs(c.clockOffset?.residual ?? 0)).toBeLessThan(0.002);
+      }
+      expect(flows.size).toBe(1);
+    });
+  }
+  it('syn-retries-lowered/bad: the connect points at the 4 SYNs and nothing answered', async () => {
+    const c = correlate(await read(join(CAP, 'syn-retries-lowered/bad-client.strace')), (await read(join(CAP, 'syn-retries-lowered/bad-any.pcap'))) as PacketEvent[]);
+    const l = c.links[0]!;
+    expect(l.calls.find((k) => k.call === 'connect')?.packets.map((p) => p.packet)).toEqual([1, 2, 3, 4]);
+    expect(l.conn.synRetransmits.map((r) => Math.round(r.interval * 10) / 10)).toEqual([1, 2, 4.2]);
+  });
+  it('late-backend/bad: the recvfrom of the 114 bytes is packet 6, the one that came 2 s late', async () => {
+    const c = correlate(await read(join(CAP, 'late-backend/bad-client.strace')), (await read(join(CAP, 'late-backend/bad-any.pcap'))) as PacketEvent[]);
+    const recv = c.links[0]!.calls.find((k) => k.call === 'recvfrom' && k.kind === 'data');
+    expect(recv?.at.line).toBe(500);
+    expect(recv?.packets.map((p) => p.packet)).toEqual([6]);
+  });
+});
