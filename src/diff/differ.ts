@@ -115,7 +115,7 @@ class Context {
     let gapNo = 0;
     const goodGap: Array<{ el: Element; prevBad: number; gap: number }> = [];
     const badGap: Element[] = [];
-    const badGapNo = new Map<Element, number>();
+    const badByGap = new Map<number, Element[]>();
     for (const op of ops) {
       if (op.op === 'same') {
         const ge = gEl[op.g]!;
@@ -127,7 +127,9 @@ class Context {
       } else if (op.op === 'good') goodGap.push({ el: gEl[op.g]!, prevBad, gap: gapNo });
       else {
         badGap.push(bEl[op.b]!);
-        badGapNo.set(bEl[op.b]!, gapNo);
+        const inGap = badByGap.get(gapNo);
+        if (inGap) inGap.push(bEl[op.b]!);
+        else badByGap.set(gapNo, [bEl[op.b]!]);
         prevBad = bItems[bEl[op.b]!.start + bEl[op.b]!.length - 1]!;
       }
     }
@@ -164,7 +166,7 @@ class Context {
         continue;
       }
       if (packets && !replacedUpTo.has(gap)) {
-        const stand = this.packetInPlace(gItems, el, bItems, badGap, badGapNo, gap, moved);
+        const stand = this.packetInPlace(gItems, el, bItems, badByGap.get(gap), moved);
         if (stand) {
           moved.add(stand);
           const b = bItems[stand.start]!;
@@ -190,14 +192,10 @@ class Context {
    * FIN where it sent its response, the ICMP error where a reply came. That
    * is one divergence (`result`), not a missing packet and an extra one.
    */
-  private packetInPlace(gItems: number[], el: Element, bItems: number[], badGap: Element[], badGapNo: Map<Element, number>, gap: number, taken: Set<Element>): Element | undefined {
+  private packetInPlace(gItems: number[], el: Element, bItems: number[], sameGap: Element[] | undefined, taken: Set<Element>): Element | undefined {
     const dir = (s: SideTrace, i: number) => this.strings.text(s.key[i]!).split(' ', 2)[1];
-    const want = dir(this.good, gItems[el.start]!);
-    for (const b of badGap) {
-      if (badGapNo.get(b) !== gap || taken.has(b)) continue;
-      return dir(this.bad, bItems[b.start]!) === want ? b : undefined;
-    }
-    return undefined;
+    const first = sameGap?.find((b) => !taken.has(b));
+    return first && dir(this.bad, bItems[first.start]!) === dir(this.good, gItems[el.start]!) ? first : undefined;
   }
 
   /** A bad gap element naming the same thing as `el` up to a random token (a tempfile name). */

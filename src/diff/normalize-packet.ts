@@ -93,7 +93,7 @@ export class PacketNormalizer {
       case 'icmp6':
         return this.icmpSteps(ev);
       default:
-        return this.hostPairStep(ev, ev.proto, `${ev.proto}`, 'packet');
+        return this.hostPairStep(ev, ev.proto, ev.proto, 'packet');
     }
   }
 
@@ -176,8 +176,8 @@ export class PacketNormalizer {
         return [{ key: `${flow.signature} ${dir} ${icmpWord(ev)}`, lane: flow.lane, signature: flow.signature, gap }];
       }
     }
-    const word = isError ? icmpWord(ev) : `${icmpWord(ev)}`;
-    return this.hostPairStep(ev, ev.proto, ev.proto, word);
+    // An echo, or an error about a flow this trace never showed: between the two hosts.
+    return this.hostPairStep(ev, ev.proto, ev.proto, icmpWord(ev));
   }
 
   /** The flow an ICMP error quotes: by its 4-tuple, or (tcpdump text quotes no client port) by server and client address. */

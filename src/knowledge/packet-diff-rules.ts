@@ -71,18 +71,8 @@ export const BACKGROUND_UDP_PORTS: ReadonlyMap<number, string> = new Map([
   [5355, 'LLMNR'],
 ]);
 
-/** ICMPv6 types that are neighbour discovery and multicast listener housekeeping. */
-export const BACKGROUND_ICMP6_TYPES: ReadonlyMap<number, string> = new Map([
-  [130, 'multicast listener query'],
-  [131, 'multicast listener report'],
-  [132, 'multicast listener done'],
-  [133, 'router solicitation'],
-  [134, 'router advertisement'],
-  [135, 'neighbor solicitation'],
-  [136, 'neighbor advertisement'],
-  [137, 'redirect'],
-  [143, 'multicast listener report v2'],
-]);
+/** ICMPv6 types that are neighbour discovery and multicast listener housekeeping (names: ICMP6_TYPES). */
+export const BACKGROUND_ICMP6_TYPES: ReadonlySet<number> = new Set([130, 131, 132, 133, 134, 135, 136, 137, 143]);
 
 /** Highest decoded layers that are never part of the work: link-layer housekeeping and address resolution. */
 export const BACKGROUND_PROTOCOLS: ReadonlyMap<string, string> = new Map([
