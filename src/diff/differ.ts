@@ -297,7 +297,8 @@ class Context {
       const before = Math.max(m.prevBad, this.badBefore(m.good));
       this.candidates.push({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good: m.good});
     }
-    return this.candidates.sort((a, b) => a.pos - b.pos || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    // At one place in bad, what good did first comes first (its SYN-ACK before the request it then sent).
+    return this.candidates.sort((a, b) => a.pos - b.pos || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.good ?? -1) - (b.good ?? -1));
   }
 
   /** The last bad item aligned with a good item at or before `g`: where a gap at `g` sits in bad. */

@@ -7,7 +7,7 @@
  * from the root) and the shape of their argv, in order of appearance, then
  * by the chain alone; connections pair by what they are
  * (how the socket was made and to which service) in order, idle
- * connections only with idle ones.
+ * connections with idle ones first, then what is left by what it is alone.
  */
 import type { Interner, SideTrace } from './side.js';
 
@@ -78,13 +78,13 @@ export function matchStructure(good: SideTrace, bad: SideTrace, strings: Interne
     const gl = good.units[g]!.lanes;
     const bl = bad.units[b]!.lanes;
     lanes.push([gl[0]!, bl[0]!]);
-    const conns = pairInOrder(gl.slice(1), bl.slice(1), (side, l) => {
-      const lane = (side === 'good' ? good : bad).lanes[l]!;
-      return `${lane.idle ? 'idle' : 'busy'} ${strings.text(lane.signature)}`;
-    });
-    for (const p of conns.pairs) lanes.push(p);
-    goodOnlyLanes.push(...conns.goodOnly);
-    badOnlyLanes.push(...conns.badOnly);
+    const laneOf = (side: 'good' | 'bad', l: number) => (side === 'good' ? good : bad).lanes[l]!;
+    const conns = pairInOrder(gl.slice(1), bl.slice(1), (side, l) => `${laneOf(side, l).idle ? 'idle' : 'busy'} ${strings.text(laneOf(side, l).signature)}`);
+    // Then what is left by what it is alone: a connect that never completed carried nothing, like a probe, but it is the connection good made.
+    const rest = pairInOrder(conns.goodOnly, conns.badOnly, (side, l) => strings.text(laneOf(side, l).signature));
+    for (const p of [...conns.pairs, ...rest.pairs]) lanes.push(p);
+    goodOnlyLanes.push(...rest.goodOnly);
+    badOnlyLanes.push(...rest.badOnly);
   }
   for (const u of units.goodOnly) goodOnlyLanes.push(...good.units[u]!.lanes);
   for (const u of units.badOnly) badOnlyLanes.push(...bad.units[u]!.lanes);

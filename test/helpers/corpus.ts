@@ -30,6 +30,8 @@ export function straceFiles(dir: string): string[] {
         continue;
       }
       if (/\.(md|tsv|pcap|pcapng|sh|py|c|gz)$|^LICENSE|tcpdump/.test(n)) continue;
+      // Incident samples name their strace logs *.strace; beside them are the run's own records (ss, sysctl, server logs).
+      if (p.includes('/samples/incidents/') && !n.endsWith('.strace')) continue;
       // tcpdump text beside a capture sample is read by its own tests.
       const det = detectFormat(readHead(p));
       if ('format' in det && det.format !== 'strace') continue;
