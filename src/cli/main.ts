@@ -65,6 +65,30 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'analyze <trace..>',
+      'Find what went wrong in one incident (no good run needed): failed calls by errno with their usual causes, processes killed or stuck, SYNs unanswered, refusals, resets. Exit 0: no error found; 1: an error finding; 2: trouble',
+      (y) =>
+        y
+          .positional('trace', { describe: 'the files of one run: strace logs, captures, tcpdump text (detected from the content); a directory of an -ff set; - is standard input', type: 'string', array: true, demandOption: true })
+          .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: for the terminal; json: ../shared/CONTRACT.md `analyze --format json`' })
+          .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
+          .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
+          .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
+          .example('$0 analyze samples/nginx-cache-enospc/bad.strace', 'errno.ENOSPC: the cache write that failed, and what to check')
+          .example('$0 analyze samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', 'tcp.syn-unanswered: 4 SYNs never answered, and curl exiting 28')
+          .example('$0 analyze samples/captures/http-ok-vs-refused/bad.pcap --format json', 'the contract JSON for a refused connection'),
+      async (args) => {
+        const { analyzeCommand } = await import('./analyze-command.js');
+        code = await analyzeCommand({
+          traces: (args.trace as string[]).map(fromArg),
+          format: args.format,
+          ...(args.out !== undefined ? { out: args.out } : {}),
+          ...(args.color !== undefined ? { color: args.color } : {}),
+          ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
+        });
+      },
+    )
+    .command(
       'parse <trace..>',
       'Parse traces into the common event timeline (one JSON object a line)',
       (y) =>

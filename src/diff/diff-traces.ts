@@ -8,6 +8,8 @@ import { buildDiffReport, type DiffView } from '../report/diff-report.js';
 import { diffSides } from './differ.js';
 import { readSide } from './read-side.js';
 import { Interner } from './side.js';
+import { diffFindings } from '../findings/diff-findings.js';
+import { findingsOf, IncidentBuilder } from '../findings/index.js';
 
 export interface DiffTracesOptions {
   /** Tool version written into the report. */
@@ -33,12 +35,22 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
     ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}),
     ...(opts.clockOffsets ? { clockOffsets: opts.clockOffsets, clockOffsetsShared: true } : {}),
   };
-  const good = await readSide(goodPaths, strings, open);
-  const bad = await readSide(badPaths, strings, open);
+  // Findings of each side from the same pass that reads it for the differ.
+  const incidents: IncidentBuilder[] = [];
+  const sink = (files: string[]) => {
+    const b = new IncidentBuilder(files);
+    incidents.push(b);
+    return b;
+  };
+  const good = await readSide(goodPaths, strings, open, sink);
+  const bad = await readSide(badPaths, strings, open, sink);
   const outcome = diffSides(good, bad, strings);
-  return buildDiffReport(good, bad, strings, outcome, {
+  const view = await buildDiffReport(good, bad, strings, outcome, {
     version: opts.version,
     context: opts.context ?? 3,
     ...(usesStdin ? { stdin: Buffer.concat(chunks) } : {}),
   });
+  const [goodFindings, badFindings] = incidents.map((b) => findingsOf(b.finish()));
+  view.report.findings = await diffFindings(goodFindings!, badFindings!, view.report.divergence?.bad ?? null, usesStdin ? { stdin: Buffer.concat(chunks) } : {});
+  return view;
 }

@@ -3,12 +3,24 @@
  * compact form, streaming: events are normalized and dropped as they pass.
  * strace logs, captures and tcpdump text alike; a side may mix them.
  */
+import type { TraceEvent } from '../model/events.js';
 import { openTraces, type OpenOptions } from '../readers/open.js';
 import { SideBuilder, type Interner, type SideTrace } from './side.js';
 
-export async function readSide(paths: string[], strings: Interner, opts: OpenOptions = {}): Promise<SideTrace> {
+/** Something else that wants each event as it passes (the findings' incident builder), so a side is read once. */
+export interface EventSink {
+  add(ev: TraceEvent): void;
+}
+
+export async function readSide(paths: string[], strings: Interner, opts: OpenOptions = {}, also?: (files: string[]) => EventSink): Promise<SideTrace> {
   const opened = await openTraces(paths, opts);
   const builder = new SideBuilder(strings, opened.files);
-  for await (const batch of opened.events) for (const ev of batch) builder.add(ev);
+  const sink = also?.(opened.files);
+  for await (const batch of opened.events) {
+    for (const ev of batch) {
+      builder.add(ev);
+      sink?.add(ev);
+    }
+  }
   return builder.finish();
 }

@@ -4,6 +4,7 @@
  * what good does afterwards that bad never does.
  */
 import type { ContextBlock, DiffView, Located } from '../report/diff-report.js';
+import { findingsText } from './findings-text.js';
 import { pad, paint, shorten, visible, wrap, type Paint } from './terminal.js';
 
 export interface TextOptions {
@@ -54,7 +55,12 @@ export function renderDiffText(view: DiffView, opts: TextOptions): string {
       out.push(...wrap(visible(m.summary), W - 6, '      ').map((l, i) => (i === 0 ? '      ' + l : l)));
     }
   }
-  return out.join('\n') + '\n';
+  if (report.findings.length) {
+    out.push('');
+    out.push(p.bold(report.divergence ? 'What the bad run shows (findings):' : 'Findings of the bad run that the good run does not have:'));
+    out.push(...findingsText(report.findings, W, p, report.findings[0]?.explainsDivergence ? 0 : undefined));
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
 /** `file:line` for text, `file packet N` for a capture (tcpdump and Wireshark number frames from 1). */

@@ -26,6 +26,8 @@ export interface Finding {
   title: string;
   explanation: string;
   evidence: Located[];
+  /** In a diff: this finding's evidence is the divergence itself; it comes first. */
+  explainsDivergence?: boolean;
 }
 
 export interface SideSummary {

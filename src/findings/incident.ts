@@ -1,0 +1,188 @@
+/**
+ * One incident's analyses, built in one streaming pass over its events: the
+ * syscall analysis (fd lives, blocked, slow, failures), the TCP analysis
+ * (connections, with the per-packet facts the network rules need), the
+ * processes (program, exit) and the listening sockets. The finding rules
+ * (src/findings/rules/) read only this.
+ */
+import type { Location, PacketEvent, SyscallEvent, TraceEvent } from '../model/events.js';
+import { SyscallAnalyzer, type SyscallAnalysis } from '../analysis/syscalls/index.js';
+import { TcpAnalyzer, type Connection } from '../analysis/tcp/index.js';
+import { TH, flagBits } from '../knowledge/tcp.js';
+import type { Value } from '../model/values.js';
+
+export interface ProcessFacts {
+  pid: number;
+  /** Basename of the last program it exec'd successfully. */
+  program?: string;
+  exit?: { code?: number; signal?: string; coreDumped?: boolean; at: Location; time?: number };
+  /** The last delivered fatal signal's siginfo text (si_addr of a SIGSEGV). */
+  lastSignal?: { signal: string; infoText?: string; at: Location };
+  first: Location;
+}
+
+export interface ListenFacts {
+  pid?: number;
+  fd: number;
+  backlog: number;
+  /** The address the socket listens on (from -yy or the bind before it). */
+  local?: string;
+  at: Location;
+}
+
+/** What the network rules need per connection beyond the TCP analysis's summary. */
+export interface ConnFacts {
+  conn: number;
+  /** Client-to-server data: the first segment with payload. */
+  firstRequest?: { at: Location; time?: number; len: number };
+  /** The server's first payload. */
+  firstResponse?: { at: Location; time?: number };
+  /** The first FIN and RST of each side. */
+  origFin?: { at: Location; time?: number };
+  respFin?: { at: Location; time?: number };
+  firstRst?: { at: Location; time?: number; orig: boolean };
+  zeroWindow: { orig: number; resp: number; first?: Location };
+  dataRetransmits: number;
+  firstRetransmit?: Location;
+  synAt: Location[];
+}
+
+export interface Incident {
+  files: string[];
+  events: number;
+  syscalls: SyscallAnalysis | undefined;
+  connections: Connection[];
+  conn: Map<number, ConnFacts>;
+  processes: ProcessFacts[];
+  /** The pid of the first process seen: the one the operator ran or attached to. */
+  rootPid?: number;
+  listens: ListenFacts[];
+  /** Last timestamp of strace events (the syscall clock). */
+  lastSyscallTime?: number;
+  /** Last timestamp of packets (the capture's clock). */
+  lastPacketTime?: number;
+  /** Seconds to add to a strace time to put it on the capture's clock (the timeline's placement), when both are given. */
+  straceToCapture?: number;
+}
+
+function numberArg(v: Value | undefined): number {
+  if (v?.type === 'number') return Number(v.text);
+  if (v?.type === 'fd') return numberArg(v.fd);
+  return NaN;
+}
+
+const loc = (ev: TraceEvent): Location => {
+  const l: Location = { file: ev.file };
+  if (ev.line !== undefined) l.line = ev.line;
+  else if (ev.packet !== undefined) l.packet = ev.packet;
+  return l;
+};
+
+const at = (ev: TraceEvent) => (ev.time !== undefined ? { at: loc(ev), time: ev.time } : { at: loc(ev) });
+
+export class IncidentBuilder {
+  private readonly sys = new SyscallAnalyzer();
+  private readonly tcp = new TcpAnalyzer();
+  private readonly conn = new Map<number, ConnFacts>();
+  private readonly procs = new Map<number, ProcessFacts>();
+  private readonly listens: ListenFacts[] = [];
+  private sawSyscalls = false;
+  private events = 0;
+  private rootPid: number | undefined;
+  private lastSyscallTime: number | undefined;
+  private lastPacketTime: number | undefined;
+  private shift: number | undefined;
+
+  constructor(private readonly files: string[]) {}
+
+  add(ev: TraceEvent): void {
+    this.events++;
+    if (ev.kind === 'packet') {
+      this.packet(ev);
+      return;
+    }
+    if (ev.kind === 'unparsed') return;
+    if (ev.kind === 'syscall' || ev.kind === 'exit' || ev.kind === 'signal') this.sawSyscalls = true;
+    if (ev.time !== undefined && ev.kind !== 'message') this.lastSyscallTime = ev.time;
+    if (ev.at !== undefined && ev.time !== undefined) this.shift = ev.at - ev.time;
+    this.sys.add(ev);
+    const pid = ev.pid ?? 0;
+    if (ev.kind === 'syscall' || ev.kind === 'exit' || ev.kind === 'signal') {
+      this.rootPid ??= pid;
+      let p = this.procs.get(pid);
+      if (!p) this.procs.set(pid, (p = { pid, first: loc(ev) }));
+      if (ev.kind === 'syscall') this.syscall(ev, p);
+      else if (ev.kind === 'exit' && ev.supersededBy === undefined) {
+        p.exit = { ...at(ev), ...(ev.code !== undefined ? { code: ev.code } : {}), ...(ev.signal ? { signal: ev.signal } : {}), ...(ev.coreDumped ? { coreDumped: true } : {}) };
+      } else if (ev.kind === 'signal' && !ev.stopped) {
+        p.lastSignal = { signal: ev.signal, at: loc(ev), ...(ev.infoText ? { infoText: ev.infoText } : {}) };
+      }
+    }
+  }
+
+  private syscall(ev: SyscallEvent, p: ProcessFacts): void {
+    if ((ev.name === 'execve' || ev.name === 'execveat') && ev.result === '0') {
+      const path = ev.args?.find((a) => a.type === 'string');
+      if (path?.type === 'string') p.program = path.value.slice(path.value.lastIndexOf('/') + 1);
+    }
+    if (ev.name === 'listen' && ev.result === '0') {
+      const fd = ev.fds?.find((f) => f.arg === 0);
+      const n = numberArg(ev.args?.[1]);
+      const fdNum = fd?.fd ?? numberArg(ev.args?.[0]);
+      if (Number.isFinite(n) && Number.isFinite(fdNum)) {
+        const l: ListenFacts = { fd: fdNum, backlog: n, at: loc(ev) };
+        if (ev.pid !== undefined) l.pid = ev.pid;
+        if (fd?.local) l.local = fd.local;
+        this.listens.push(l);
+      }
+    }
+  }
+
+  private packet(ev: PacketEvent): void {
+    if (ev.time !== undefined) this.lastPacketTime = ev.time;
+    const a = this.tcp.add(ev);
+    if (!a || a.flags.includes('duplicate-copy')) return;
+    let f = this.conn.get(a.conn);
+    if (!f) this.conn.set(a.conn, (f = { conn: a.conn, zeroWindow: { orig: 0, resp: 0 }, dataRetransmits: 0, synAt: [] }));
+    const orig = a.dir === 'orig';
+    const bits = flagBits(ev.flags!) ?? 0;
+    const len = ev.len ?? 0;
+    const retrans = a.flags.some((x) => x === 'retransmission' || x === 'fast-retransmission' || x === 'spurious-retransmission');
+    if ((bits & TH.SYN) !== 0 && !(bits & TH.ACK) && orig) f.synAt.push(loc(ev));
+    if (len > 0 && (bits & TH.RST) === 0) {
+      if (orig) f.firstRequest ??= { ...at(ev), len };
+      else f.firstResponse ??= at(ev);
+      if (retrans) {
+        f.dataRetransmits++;
+        f.firstRetransmit ??= loc(ev);
+      }
+    }
+    if ((bits & TH.FIN) !== 0) {
+      if (orig) f.origFin ??= at(ev);
+      else f.respFin ??= at(ev);
+    }
+    if ((bits & TH.RST) !== 0) f.firstRst ??= { ...at(ev), orig };
+    if (a.flags.includes('zero-window')) {
+      if (orig) f.zeroWindow.orig++;
+      else f.zeroWindow.resp++;
+      f.zeroWindow.first ??= loc(ev);
+    }
+  }
+
+  finish(): Incident {
+    const inc: Incident = {
+      files: this.files,
+      events: this.events,
+      syscalls: this.sawSyscalls ? this.sys.finish() : undefined,
+      connections: this.tcp.connections(),
+      conn: this.conn,
+      processes: [...this.procs.values()],
+      listens: this.listens,
+    };
+    if (this.rootPid !== undefined) inc.rootPid = this.rootPid;
+    if (this.lastSyscallTime !== undefined) inc.lastSyscallTime = this.lastSyscallTime;
+    if (this.lastPacketTime !== undefined) inc.lastPacketTime = this.lastPacketTime;
+    if (this.shift !== undefined) inc.straceToCapture = this.shift;
+    return inc;
+  }
+}
