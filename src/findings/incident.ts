@@ -40,6 +40,8 @@ export interface ConnFacts {
   /** The first FIN and RST of each side. */
   origFin?: { at: Location; time?: number };
   respFin?: { at: Location; time?: number };
+  /** The server's TCP sent something after the client's FIN (its ACK of it): the peer is there, only its application has not closed. */
+  respAfterOrigFin?: boolean;
   firstRst?: { at: Location; time?: number; orig: boolean };
   zeroWindow: { orig: number; resp: number; first?: Location };
   dataRetransmits: number;
@@ -70,6 +72,8 @@ function numberArg(v: Value | undefined): number {
   if (v?.type === 'fd') return numberArg(v.fd);
   return NaN;
 }
+
+const FORK_CALLS: ReadonlySet<string> = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 const loc = (ev: TraceEvent): Location => {
   const l: Location = { file: ev.file };
@@ -125,6 +129,13 @@ export class IncidentBuilder {
       const path = ev.args?.find((a) => a.type === 'string');
       if (path?.type === 'string') p.program = path.value.slice(path.value.lastIndexOf('/') + 1);
     }
+    // A thread or forked child runs its parent's program until it execs its own.
+    if (FORK_CALLS.has(ev.name) && ev.result !== undefined && /^[1-9]\d*$/.test(ev.result)) {
+      const child = Number(ev.result);
+      const c = this.procs.get(child);
+      if (!c) this.procs.set(child, { pid: child, first: loc(ev), ...(p.program ? { program: p.program } : {}) });
+      else if (c.program === undefined && p.program) c.program = p.program;
+    }
     if (ev.name === 'listen' && ev.result === '0') {
       const fd = ev.fds?.find((f) => f.arg === 0);
       const n = numberArg(ev.args?.[1]);
@@ -157,6 +168,7 @@ export class IncidentBuilder {
         f.firstRetransmit ??= loc(ev);
       }
     }
+    if (!orig && f.origFin) f.respAfterOrigFin = true;
     if ((bits & TH.FIN) !== 0) {
       if (orig) f.origFin ??= at(ev);
       else f.respFin ??= at(ev);

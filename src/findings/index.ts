@@ -60,7 +60,9 @@ function mergeAcrossSources(inc: Incident, all: RawFinding[]): RawFinding[] {
       const c = inc.connections.find((x) => x.id === conn);
       if (c) f.title = f.title.replace(/ on a (TCP|TCPv6) socket/, ` on the connection to ${c.resp.slice(0, c.resp.lastIndexOf('.'))} port ${c.resp.slice(c.resp.lastIndexOf('.') + 1)}`);
       f.evidence.push(...t.evidence);
-      f.explanation += ` The capture shows it on the wire: ${t.title.charAt(0).toLowerCase()}${t.title.slice(1)}.`;
+      // "Connection to …" reads on in lower case; "SYN to …" keeps its capitals.
+      const title = /^[A-Z][a-z]/.test(t.title) ? t.title.charAt(0).toLowerCase() + t.title.slice(1) : t.title;
+      f.explanation += ` The capture shows it on the wire: ${title}.`;
       f.conns = [conn];
     }
   }

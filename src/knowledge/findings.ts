@@ -95,8 +95,8 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   {
     id: 'tcp.reset-after-request',
     severity: 'error',
-    title: 'Connection to {server} reset by the {by} after the request, no response',
-    explanation: 'The client sent its request ({requestBytes} bytes) and the {by} answered with a reset instead of a response. The server process aborted the connection: it crashed or was killed mid-request, closed the socket with unread data, hit a limit (file descriptors, memory), or timed out. The server\'s own logs at that time say which.',
+    title: '{count} connection(s) to {server} reset by the {by} after the request, with no response',
+    explanation: 'The client sent its request ({requestBytes} bytes on the first) and the {by} answered with a reset instead of a response. The server process aborted the connection: it crashed or was killed mid-request, closed the socket with unread data, hit a limit (file descriptors, memory), or timed out. The server\'s own logs at that time say which.',
   },
   {
     id: 'tcp.close-wait',

@@ -70,6 +70,7 @@ export function networkFindings(inc: Incident): RawFinding[] {
       out.push(withConns(makeFinding('tcp.refused', { server: srv }, ev, `refused ${portOf(server)}`), refused));
     }
     const silent: Array<{ c: Connection; f: ConnFacts; waited: number }> = [];
+    const resetAfterRequest: Array<{ c: Connection; f: ConnFacts }> = [];
     for (const c of conns) {
       const f = facts(c);
       if (!f) continue;
@@ -77,7 +78,7 @@ export function networkFindings(inc: Incident): RawFinding[] {
       if (c.reset === 'rst-after-handshake' && f.firstRst) {
         out.push(withConns(makeFinding('tcp.reset-after-handshake', { server: srv, by }, [c.firstPacket, f.firstRst.at], `reset-hs ${portOf(server)} ${by}`), [c]));
       } else if (f.firstRequest && !f.firstResponse && f.firstRst && !f.firstRst.orig) {
-        out.push(withConns(makeFinding('tcp.reset-after-request', { server: srv, by, requestBytes: f.firstRequest.len }, [f.firstRequest.at, f.firstRst.at], `reset-req ${portOf(server)}`), [c]));
+        resetAfterRequest.push({ c, f });
       } else if (f.firstRequest && !f.firstResponse && !(f.firstRst && !f.firstRst.orig) && f.firstRequest.time !== undefined) {
         const gaveUp = f.origFin?.time ?? f.firstRst?.time ?? inc.lastPacketTime;
         if (gaveUp !== undefined && gaveUp - f.firstRequest.time >= SILENCE_SECONDS) silent.push({ c, f, waited: gaveUp - f.firstRequest.time });
@@ -90,6 +91,10 @@ export function networkFindings(inc: Incident): RawFinding[] {
         out.push(withConns(makeFinding('tcp.retransmissions', { server: srv, count: f.dataRetransmits }, [f.firstRetransmit], `retrans ${portOf(server)}`), [c]));
       }
     }
+    if (resetAfterRequest.length) {
+      const ev = resetAfterRequest.slice(0, 6).flatMap(({ f }) => [f.firstRequest!.at, f.firstRst!.at]);
+      out.push(withConns(makeFinding('tcp.reset-after-request', { count: resetAfterRequest.length, server: srv, by: 'server', requestBytes: resetAfterRequest[0]!.f.firstRequest!.len }, ev, `reset-req ${portOf(server)}`), resetAfterRequest.map((x) => x.c)));
+    }
     if (silent.length) {
       const longest = silent.reduce((a, b) => (b.waited > a.waited ? b : a));
       const end = longest.f.origFin ? 'until the client closed the connection' : longest.f.firstRst ? 'until the client reset it' : 'until the capture ended, the client still waiting';
@@ -99,7 +104,7 @@ export function networkFindings(inc: Incident): RawFinding[] {
     // Closed by the client, never by the server, while the capture went on.
     const closeWait = conns.filter((c) => {
       const f = facts(c);
-      return f?.origFin && !f.respFin && !f.firstRst && (inc.lastPacketTime === undefined || f.origFin.time === undefined || inc.lastPacketTime - f.origFin.time >= CLOSE_WAIT_MIN_AGE);
+      return f?.origFin && !f.respFin && !f.firstRst && (f.respAfterOrigFin || inc.lastPacketTime === undefined || f.origFin.time === undefined || inc.lastPacketTime - f.origFin.time >= CLOSE_WAIT_MIN_AGE);
     });
     if (closeWait.length) {
       out.push(withConns(makeFinding('tcp.close-wait', { count: closeWait.length, server: srv }, closeWait.slice(0, 8).map((c) => facts(c)!.origFin!.at), `close-wait ${portOf(server)}`), closeWait));

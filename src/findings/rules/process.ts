@@ -28,15 +28,24 @@ function listenText(l: ListenFacts): string {
 
 export function processFindings(inc: Incident): RawFinding[] {
   const out: RawFinding[] = [];
+  // The threads of a killed process all report the signal: one finding for them.
+  const killed = new Map<string, RawFinding>();
   for (const p of inc.processes) {
     const e = p.exit;
     if (!e) continue;
     const program = p.program ?? 'program unknown';
     if (e.signal) {
+      const same = killed.get(`${program} ${e.signal}`);
+      if (same) {
+        same.evidence.push(e.at);
+        continue;
+      }
       const advice = FATAL_SIGNAL_ADVICE[e.signal] ?? '';
       const fault = p.lastSignal?.signal === e.signal && p.lastSignal.infoText ? ` (${p.lastSignal.infoText})` : '';
       const evidence: Location[] = p.lastSignal?.signal === e.signal ? [p.lastSignal.at, e.at] : [e.at];
-      out.push(makeFinding('process.killed', { pid: p.pid, program, signal: e.signal, core: `${fault}${e.coreDumped ? ', and a core was dumped' : ''}`, advice }, evidence, `killed ${program} ${e.signal}`, STOP_SIGNALS.has(e.signal) ? 'warning' : undefined));
+      const f = makeFinding('process.killed', { pid: p.pid, program, signal: e.signal, core: `${fault}${e.coreDumped ? ', and a core was dumped' : ''}`, advice }, evidence, `killed ${program} ${e.signal}`, STOP_SIGNALS.has(e.signal) ? 'warning' : undefined);
+      killed.set(`${program} ${e.signal}`, f);
+      out.push(f);
     } else if (e.code !== undefined && e.code !== 0) {
       const root = p.pid === inc.rootPid;
       out.push(makeFinding(root ? 'process.exit-nonzero' : 'process.child-exit-nonzero', { pid: p.pid, program, code: e.code }, [e.at], `exit ${program} ${e.code}`));
