@@ -17,7 +17,7 @@ import { ERRNO_ADVICE } from '../src/knowledge/errno-advice.js';
 import { errnoByName } from '../src/knowledge/errno.js';
 import { findingsMarkdown, findingsSection } from '../src/knowledge/findings-doc.js';
 import type { Finding } from '../src/report/diff-report.js';
-import { REPO } from './helpers/corpus.js';
+import { CORPUS, REPO } from './helpers/corpus.js';
 
 const S = (p: string) => join(REPO, 'samples', p);
 const where = (f: Finding) => f.evidence.map((e) => `${e.file.slice(e.file.lastIndexOf('/') + 1)}:${e.line ?? `#${e.packet}`}`);
@@ -157,6 +157,25 @@ describe('refused and reset (samples/captures): a failed call and its packets ar
   it('reset after the request: errno.ECONNRESET at the recvfrom with the request and the RST', async () => {
     const fs = await analyze('captures/reset-after-request/bad-client.strace', 'captures/reset-after-request/bad.pcap');
     expect(where(byId(fs, 'errno.ECONNRESET'))).toEqual(['bad-client.strace:480', 'bad.pcap:#4', 'bad.pcap:#6']);
+  });
+});
+
+describe('processes that died (corpus: generated-local/strace-misc)', () => {
+  const M = join(CORPUS, 'generated-local/strace-misc');
+  const one = async (f: string) => byId((await analyzeTraces([join(M, f)])).findings, 'process.killed');
+  it('SIGSEGV: an error with the fault\'s siginfo (si_addr=NULL) and the crash advice; the signal and the exit as evidence', async () => {
+    const f = await one('strace-SIGSEGV.txt');
+    expect(f).toMatchObject({ severity: 'error', title: 'The traced process (python3) was killed by SIGSEGV' });
+    expect(f.explanation).toMatch(/SIGSEGV ended the process \(\{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL\}\)\. The process touched memory/);
+    expect(where(f)).toEqual(['strace-SIGSEGV.txt:459', 'strace-SIGSEGV.txt:460']);
+  });
+  it('SIGKILL under -f: the OOM-killer advice', async () => {
+    const f = await one('strace-f-killed-SIGKILL.txt');
+    expect(f).toMatchObject({ severity: 'error', title: 'Process 306 (sh) was killed by SIGKILL' });
+    expect(f.explanation).toMatch(/OOM killer/);
+  });
+  it('SIGTERM: a stop request, a warning', async () => {
+    expect((await one('strace-SIGTERM.txt')).severity).toBe('warning');
   });
 });
 

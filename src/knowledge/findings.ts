@@ -25,19 +25,19 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   {
     id: 'process.killed',
     severity: 'error',
-    title: 'Process {pid} ({program}) was killed by {signal}',
+    title: '{proc} ({program}) was killed by {signal}',
     explanation: '{signal} ended the process{core}. {advice}',
   },
   {
     id: 'process.exit-nonzero',
     severity: 'error',
-    title: 'Process {pid} ({program}) exited with status {code}',
+    title: '{proc} ({program}) exited with status {code}',
     explanation: 'The traced program reported failure with exit status {code}. Its last failing calls before the exit are the place to look; a status the program documents (curl 7: could not connect, 28: timed out, 56: receive failure) names the failure.',
   },
   {
     id: 'process.child-exit-nonzero',
     severity: 'info',
-    title: 'Child process {pid} ({program}) exited with status {code}',
+    title: 'Child {proc} ({program}) exited with status {code}',
     explanation: 'A child process exited with status {code}. Shell pipelines and probes do this routinely (grep finding nothing exits 1); it matters when the parent acts on it.',
   },
   {

@@ -34,6 +34,8 @@ export function processFindings(inc: Incident): RawFinding[] {
     const e = p.exit;
     if (!e) continue;
     const program = p.program ?? 'program unknown';
+    // A trace without pids (strace without -f) files everything under pid 0.
+    const proc = p.pid === 0 ? 'The traced process' : `Process ${p.pid}`;
     if (e.signal) {
       const same = killed.get(`${program} ${e.signal}`);
       if (same) {
@@ -43,12 +45,12 @@ export function processFindings(inc: Incident): RawFinding[] {
       const advice = FATAL_SIGNAL_ADVICE[e.signal] ?? '';
       const fault = p.lastSignal?.signal === e.signal && p.lastSignal.infoText ? ` (${p.lastSignal.infoText})` : '';
       const evidence: Location[] = p.lastSignal?.signal === e.signal ? [p.lastSignal.at, e.at] : [e.at];
-      const f = makeFinding('process.killed', { pid: p.pid, program, signal: e.signal, core: `${fault}${e.coreDumped ? ', and a core was dumped' : ''}`, advice }, evidence, `killed ${program} ${e.signal}`, STOP_SIGNALS.has(e.signal) ? 'warning' : undefined);
+      const f = makeFinding('process.killed', { proc, program, signal: e.signal, core: `${fault}${e.coreDumped ? ', and a core was dumped' : ''}`, advice }, evidence, `killed ${program} ${e.signal}`, STOP_SIGNALS.has(e.signal) ? 'warning' : undefined);
       killed.set(`${program} ${e.signal}`, f);
       out.push(f);
     } else if (e.code !== undefined && e.code !== 0) {
       const root = p.pid === inc.rootPid;
-      out.push(makeFinding(root ? 'process.exit-nonzero' : 'process.child-exit-nonzero', { pid: p.pid, program, code: e.code }, [e.at], `exit ${program} ${e.code}`));
+      out.push(makeFinding(root ? 'process.exit-nonzero' : 'process.child-exit-nonzero', { proc: root ? proc : proc.toLowerCase(), program, code: e.code }, [e.at], `exit ${program} ${e.code}`));
     }
   }
 
