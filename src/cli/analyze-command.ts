@@ -3,14 +3,13 @@
  * strace logs, captures and tcpdump text), no good run needed. Exit 1 when
  * a finding of severity `error` is found, 0 otherwise, 2 on trouble.
  */
-import { writeFile } from 'node:fs/promises';
 import { analyzeTraces } from '../findings/index.js';
 import type { Format } from '../readers/detect.js';
 import { InputError } from '../readers/open.js';
 import type { AnalyzeReport } from '../report/analyze-report.js';
 import { renderAnalyzeText } from '../render/analyze-text.js';
 import { wantColor } from '../render/terminal.js';
-import { UsageError, VERSION } from './common.js';
+import { UsageError, VERSION, writeReport } from './common.js';
 
 export interface AnalyzeCommandOptions {
   traces: string[];
@@ -34,17 +33,6 @@ export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> 
   }
   const report: AnalyzeReport = { tool: 'tracediff', version: VERSION, files: r.files, events: r.events, findings: r.findings };
   const text = o.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderAnalyzeText(report, { color: o.out ? false : wantColor(process.stdout, o.color), width: o.out ? 100 : process.stdout.columns || 100 });
-  if (o.out) {
-    try {
-      await writeFile(o.out, text);
-    } catch (e) {
-      throw new UsageError(`cannot write ${o.out}: ${(e as Error).message}`);
-    }
-  } else {
-    await new Promise<void>((res) => {
-      process.stdout.on('error', () => res());
-      process.stdout.write(text, () => res());
-    });
-  }
+  await writeReport(text, o.out);
   return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

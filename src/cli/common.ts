@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,3 +19,19 @@ function readVersion(): string {
 }
 
 export const VERSION = readVersion();
+
+/** A report to --out FILE, or to standard output (a reader that went away, `| head`, is not an error). */
+export async function writeReport(text: string, out: string | undefined): Promise<void> {
+  if (out) {
+    try {
+      await writeFile(out, text);
+    } catch (e) {
+      throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
+    }
+    return;
+  }
+  await new Promise<void>((res) => {
+    process.stdout.on('error', () => res());
+    process.stdout.write(text, () => res());
+  });
+}

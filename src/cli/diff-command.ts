@@ -2,14 +2,13 @@
  * `tracediff <good> <bad>` / `tracediff diff`: exit 0 when the runs do the
  * same work, 1 when a divergence was found, 2 on trouble (as diff(1)).
  */
-import { writeFile } from 'node:fs/promises';
 import { diffTraces } from '../diff/diff-traces.js';
 import type { Format } from '../readers/detect.js';
 import { InputError } from '../readers/open.js';
 import { renderDiffJson } from '../render/json.js';
 import { renderDiffText } from '../render/diff-text.js';
 import { wantColor } from '../render/terminal.js';
-import { UsageError, VERSION } from './common.js';
+import { UsageError, VERSION, writeReport } from './common.js';
 
 export interface DiffCommandOptions {
   good: string;
@@ -35,17 +34,6 @@ export async function diffCommand(o: DiffCommandOptions): Promise<number> {
     o.format === 'json'
       ? renderDiffJson(view.report)
       : renderDiffText(view, { color: o.out ? false : wantColor(process.stdout, o.color), width: o.out ? 100 : process.stdout.columns || 100 });
-  if (o.out) {
-    try {
-      await writeFile(o.out, text);
-    } catch (e) {
-      throw new UsageError(`cannot write ${o.out}: ${(e as Error).message}`);
-    }
-  } else {
-    await new Promise<void>((res) => {
-      process.stdout.on('error', () => res());
-      process.stdout.write(text, () => res());
-    });
-  }
+  await writeReport(text, o.out);
   return view.report.divergence ? 1 : 0;
 }
