@@ -179,6 +179,25 @@ describe('processes that died (corpus: generated-local/strace-misc)', () => {
   });
 });
 
+describe('a slow or lossy connection', () => {
+  it('retransmissions (Zeek\'s tcp/retransmit-fast009): 3 data segments sent again, the first at packet 32', async () => {
+    const fs = (await analyzeTraces([join(CORPUS, 'zeek/captures/tcp__retransmit-fast009.pcap')])).findings;
+    const f = byId(fs, 'tcp.retransmissions');
+    expect(f).toMatchObject({ severity: 'warning', title: '3 retransmitted segments on the connection to 192.168.0.27 port 80' });
+    expect(where(f)).toEqual(['tcp__retransmit-fast009.pcap:#32']);
+  });
+  it('zero window: a recorded exchange whose client advertises a closed window on its ACKs of the response', async () => {
+    const { IncidentBuilder, findingsOf } = await import('../src/findings/index.js');
+    const { openTraces } = await import('../src/readers/open.js');
+    const o = await openTraces([S('captures/good-twice/run1.pcap')]);
+    const b = new IncidentBuilder(o.files);
+    // Packet 7 is the client's ACK of the response header: the same packet with the window closed.
+    for await (const batch of o.events) for (const ev of batch) b.add(ev.kind === 'packet' && ev.packet === 7 ? { ...ev, win: 0 } : ev);
+    const f = findingsOf(b.finish()).filter((x) => x.id === 'tcp.zero-window');
+    expect(f.map((x) => [x.title, x.evidence])).toEqual([['The client of the connection to 127.0.0.1 port 18186 advertised a zero window 1 time(s)', [{ file: S('captures/good-twice/run1.pcap'), packet: 7 }]]]);
+  });
+});
+
 describe('good runs: no error finding, from analyze or from the diff', () => {
   const pairs: Array<[string[], string[]]> = [
     ...['curl', 'shell', 'nginx', 'python', 'ls'].map((p): [string[], string[]] => [[`good-twice/${p}/run1.strace`], [`good-twice/${p}/run2.strace`]]),
