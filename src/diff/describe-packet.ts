@@ -7,6 +7,7 @@
 import { ICMP6_TYPES, ICMP6_UNREACH, ICMP_TIME_EXCEEDED, ICMP_TYPES, ICMP_UNREACH } from '../knowledge/icmp.js';
 import { REPLACEMENT_MEANINGS, SEGMENT_ROLES } from '../knowledge/packet-diff-rules.js';
 import type { Quoted } from './describe.js';
+import { seconds } from './duration-text.js';
 
 interface Step {
   proto: string;
@@ -60,7 +61,6 @@ function meaning(good: Step, bad: Step): string {
   return m ? ` (${m.meaning})` : '';
 }
 
-const seconds = (d: number) => (d >= 1 ? `${d.toFixed(3)} s` : `${(d * 1000).toFixed(3)} ms`);
 
 export function packetDivergenceSummary(kind: 'result' | 'missing' | 'extra' | 'timing', good: Quoted | null, bad: Quoted | null): string {
   const g = good ? step(good.key) : undefined;

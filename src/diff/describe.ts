@@ -6,6 +6,7 @@
 import { scanLine } from '../../grammars/strace/envelope.js';
 import { errnoByName } from '../knowledge/errno.js';
 import { packetDivergenceSummary, packetMissingSummary } from './describe-packet.js';
+import { seconds } from './duration-text.js';
 
 export interface Quoted {
   /** The event's first line, and its last when the call was split (unfinished … resumed). */
@@ -102,7 +103,6 @@ function callText(q: Quoted): string {
   return `${facts(q).name}${targetText(q.key)}`;
 }
 
-const seconds = (d: number) => (d >= 1 ? `${d.toFixed(3)} s` : `${(d * 1000).toFixed(d < 0.01 ? 3 : 1)} ms`);
 
 export function divergenceSummary(kind: 'result' | 'missing' | 'extra' | 'timing', good: Quoted | null, bad: Quoted | null): string {
   if ((kind === 'missing' ? good : bad)?.packet) return packetDivergenceSummary(kind, good, bad);

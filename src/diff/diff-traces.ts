@@ -45,12 +45,9 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
   const good = await readSide(goodPaths, strings, open, sink);
   const bad = await readSide(badPaths, strings, open, sink);
   const outcome = diffSides(good, bad, strings);
-  const view = await buildDiffReport(good, bad, strings, outcome, {
-    version: opts.version,
-    context: opts.context ?? 3,
-    ...(usesStdin ? { stdin: Buffer.concat(chunks) } : {}),
-  });
+  const sources = usesStdin ? { stdin: Buffer.concat(chunks) } : {};
+  const view = await buildDiffReport(good, bad, strings, outcome, { version: opts.version, context: opts.context ?? 3, ...sources });
   const [goodFindings, badFindings] = incidents.map((b) => findingsOf(b.finish()));
-  view.report.findings = await diffFindings(goodFindings!, badFindings!, view.report.divergence?.bad ?? null, usesStdin ? { stdin: Buffer.concat(chunks) } : {});
+  view.report.findings = await diffFindings(goodFindings!, badFindings!, view.report.divergence?.bad ?? null, sources);
   return view;
 }

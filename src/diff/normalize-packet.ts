@@ -14,7 +14,8 @@
  * src/knowledge/packet-diff-rules.ts.
  */
 import type { PacketEvent } from '../model/events.js';
-import { TcpAnalyzer } from '../analysis/tcp/index.js';
+import { TcpAnalyzer, type PacketAnalysis } from '../analysis/tcp/index.js';
+import { parseEndpoint } from '../analysis/correlate/endpoints.js';
 import { EPHEMERAL_PORT_MIN } from '../knowledge/diff-rules.js';
 import { ICMP6_ERROR_TYPES, ICMP_ERROR_TYPES } from '../knowledge/icmp.js';
 import {
@@ -49,20 +50,14 @@ interface Flow {
   tcp?: boolean;
 }
 
-/** "127.0.0.1.80" → ["127.0.0.1", 80]; "::1.8080" → ["::1", 8080]. */
-function splitEndpoint(e: string): [string, number | undefined] {
-  const dot = e.lastIndexOf('.');
-  const port = dot > 0 ? Number(e.slice(dot + 1)) : NaN;
-  // An IPv4 address alone ("10.0.0.1") also ends in ".digits": an IP has at least 3 dots or a colon before the port.
-  const ip = e.slice(0, dot);
-  if (Number.isInteger(port) && (ip.includes(':') || ip.split('.').length === 4)) return [ip, port];
-  return [e, undefined];
-}
+const portOf = (e: string): number | undefined => parseEndpoint(e)?.port;
+/** The address of an endpoint; a flow without ports is named by its address alone. */
+const ipOf = (e: string): string => parseEndpoint(e)?.ip ?? e;
 
 /** The server of a flow seen first as `src > dst`: the end with the service port, else the destination. */
 function serverEnd(src: string, dst: string): 'src' | 'dst' {
-  const sp = splitEndpoint(src)[1];
-  const dp = splitEndpoint(dst)[1];
+  const sp = portOf(src);
+  const dp = portOf(dst);
   if (sp !== undefined && dp !== undefined && sp < EPHEMERAL_PORT_MIN && dp >= EPHEMERAL_PORT_MIN) return 'src';
   return 'dst';
 }
@@ -73,20 +68,26 @@ function icmpWord(ev: PacketEvent): string {
 
 export class PacketNormalizer {
   // Only the per-packet answers are needed: no connection summaries kept, so memory follows the open connections.
-  private readonly tcp = new TcpAnalyzer({ keepConnections: false });
+  // Made on first use: when the caller already analyses the packets (a diff's incident builder) it passes the answers in.
+  private tcp: TcpAnalyzer | undefined;
   private readonly tcpFlows = new Map<number, Flow>();
   private readonly flows = new Map<string, Flow>();
   /** The latest flow to a server endpoint from a client address: ICMP errors in tcpdump text quote no client port. */
   private readonly byServer = new Map<string, Flow>();
   private counter = 0;
 
-  normalize(ev: PacketEvent): PacketStep[] {
+  /**
+   * `tcp`: this packet's TCP analysis when the caller made it (null: not a
+   * TCP packet the analysis follows); omitted, the normalizer runs its own.
+   * A caller passes it for every packet or for none.
+   */
+  normalize(ev: PacketEvent, tcp?: PacketAnalysis | null): PacketStep[] {
     if (BACKGROUND_PROTOCOLS.has(ev.proto) || ev.src === undefined || ev.dst === undefined || ev.network === undefined) return [];
     // A later fragment continues a datagram whose first fragment was the step.
     if (ev.frag && ev.frag.offset > 0) return [];
     switch (ev.proto) {
       case 'tcp':
-        return this.tcpSteps(ev);
+        return this.tcpSteps(ev, tcp === undefined ? (this.tcp ??= new TcpAnalyzer({ keepConnections: false })).add(ev) : tcp ?? undefined);
       case 'udp':
         return this.udpSteps(ev);
       case 'icmp':
@@ -98,7 +99,7 @@ export class PacketNormalizer {
   }
 
   private newFlow(proto: string, client: string, server: string, signature: string): Flow {
-    const flow: Flow = { lane: `${proto} ${client}>${server}#${++this.counter}`, signature, client, clientIp: splitEndpoint(client)[0], last: NaN };
+    const flow: Flow = { lane: `${proto} ${client}>${server}#${++this.counter}`, signature, client, clientIp: ipOf(client), last: NaN };
     this.byServer.set(`${proto} ${flow.clientIp} ${server}`, flow);
     return flow;
   }
@@ -111,8 +112,7 @@ export class PacketNormalizer {
     return g;
   }
 
-  private tcpSteps(ev: PacketEvent): PacketStep[] {
-    const a = this.tcp.add(ev);
+  private tcpSteps(ev: PacketEvent, a: PacketAnalysis | undefined): PacketStep[] {
     if (!a) return this.hostPairStep(ev, 'tcp', 'tcp', 'packet');
     let flow = this.tcpFlows.get(a.conn);
     const bits = flagBits(ev.flags!) ?? 0;
@@ -121,7 +121,7 @@ export class PacketNormalizer {
       const ack = (bits & TH.ACK) !== 0;
       const serverIsSrc = syn ? ack : serverEnd(ev.src!, ev.dst!) === 'src';
       const [client, server] = serverIsSrc ? [ev.dst!, ev.src!] : [ev.src!, ev.dst!];
-      flow = this.newFlow('tcp', client, server, `tcp:${splitEndpoint(server)[1] ?? '?'}`);
+      flow = this.newFlow('tcp', client, server, `tcp:${portOf(server) ?? '?'}`);
       flow.tcp = true;
       this.tcpFlows.set(a.conn, flow);
     }
@@ -139,14 +139,14 @@ export class PacketNormalizer {
   }
 
   private udpSteps(ev: PacketEvent): PacketStep[] {
-    const sp = splitEndpoint(ev.src!)[1];
-    const dp = splitEndpoint(ev.dst!)[1];
+    const sp = portOf(ev.src!);
+    const dp = portOf(ev.dst!);
     if ((sp !== undefined && BACKGROUND_UDP_PORTS.has(sp)) || (dp !== undefined && BACKGROUND_UDP_PORTS.has(dp))) return [];
     const id = ev.src! < ev.dst! ? `udp ${ev.src} ${ev.dst}` : `udp ${ev.dst} ${ev.src}`;
     let flow = this.flows.get(id);
     if (!flow) {
       const [client, server] = serverEnd(ev.src!, ev.dst!) === 'src' ? [ev.dst!, ev.src!] : [ev.src!, ev.dst!];
-      flow = this.newFlow('udp', client, server, `udp:${splitEndpoint(server)[1] ?? '?'}`);
+      flow = this.newFlow('udp', client, server, `udp:${portOf(server) ?? '?'}`);
       this.flows.set(id, flow);
     } else if (this.isCopy(flow, ev)) return [];
     const gap = this.gap(flow, ev);
@@ -188,7 +188,7 @@ export class PacketNormalizer {
       const f = this.flows.get(id);
       if (f) return f;
     }
-    return this.byServer.get(`${inner.proto} ${ev.dst} ${inner.dst}`) ?? (inner.src !== undefined ? this.byServer.get(`${inner.proto} ${splitEndpoint(inner.src)[0]} ${inner.dst}`) : undefined);
+    return this.byServer.get(`${inner.proto} ${ev.dst} ${inner.dst}`) ?? (inner.src !== undefined ? this.byServer.get(`${inner.proto} ${ipOf(inner.src)} ${inner.dst}`) : undefined);
   }
 
   /** Protocols without ports: one flow per pair of hosts and protocol, its client the first sender. */

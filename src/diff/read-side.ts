@@ -4,12 +4,17 @@
  * strace logs, captures and tcpdump text alike; a side may mix them.
  */
 import type { TraceEvent } from '../model/events.js';
+import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { openTraces, type OpenOptions } from '../readers/open.js';
 import { SideBuilder, type Interner, type SideTrace } from './side.js';
 
-/** Something else that wants each event as it passes (the findings' incident builder), so a side is read once. */
+/**
+ * Something else that wants each event as it passes (the findings' incident
+ * builder), so a side is read once. It analyses the packets' TCP, and hands
+ * its answer on so the differ does not analyse them again.
+ */
 export interface EventSink {
-  add(ev: TraceEvent): void;
+  add(ev: TraceEvent): PacketAnalysis | null | undefined;
 }
 
 export async function readSide(paths: string[], strings: Interner, opts: OpenOptions = {}, also?: (files: string[]) => EventSink): Promise<SideTrace> {
@@ -18,8 +23,8 @@ export async function readSide(paths: string[], strings: Interner, opts: OpenOpt
   const sink = also?.(opened.files);
   for await (const batch of opened.events) {
     for (const ev of batch) {
-      builder.add(ev);
-      sink?.add(ev);
+      if (sink) builder.add(ev, sink.add(ev));
+      else builder.add(ev);
     }
   }
   return builder.finish();

@@ -8,6 +8,7 @@
  * connections it made or accepted (lanes), each with its own sequence.
  */
 import type { TraceEvent } from '../model/events.js';
+import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
 import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
@@ -154,7 +155,8 @@ export class SideBuilder {
     this.files.forEach((f, i) => this.fileIndex.set(f, i));
   }
 
-  add(ev: TraceEvent): void {
+  /** `tcp`: the packet's TCP analysis when the caller made one (see PacketNormalizer.normalize). */
+  add(ev: TraceEvent, tcp?: PacketAnalysis | null): void {
     this.events++;
     if (ev.kind === 'unparsed') {
       this.unparsed++;
@@ -166,7 +168,7 @@ export class SideBuilder {
       return;
     }
     if (ev.kind === 'packet') {
-      for (const step of this.packetNormalizer.normalize(ev)) this.addStep(ev, step);
+      for (const step of this.packetNormalizer.normalize(ev, tcp)) this.addStep(ev, step);
       return;
     }
     const n = this.normalizer.normalize(ev);

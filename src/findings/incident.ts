@@ -7,7 +7,8 @@
  */
 import type { Location, PacketEvent, SyscallEvent, TraceEvent } from '../model/events.js';
 import { SyscallAnalyzer, type SyscallAnalysis } from '../analysis/syscalls/index.js';
-import { TcpAnalyzer, type Connection } from '../analysis/tcp/index.js';
+import { TcpAnalyzer, type Connection, type PacketAnalysis } from '../analysis/tcp/index.js';
+import { PROCESS_CREATING } from '../knowledge/fd-syscalls.js';
 import { TH, flagBits } from '../knowledge/tcp.js';
 import type { Value } from '../model/values.js';
 
@@ -73,8 +74,6 @@ function numberArg(v: Value | undefined): number {
   return NaN;
 }
 
-const FORK_CALLS: ReadonlySet<string> = new Set(['clone', 'clone3', 'fork', 'vfork']);
-
 const loc = (ev: TraceEvent): Location => {
   const l: Location = { file: ev.file };
   if (ev.line !== undefined) l.line = ev.line;
@@ -90,7 +89,6 @@ export class IncidentBuilder {
   private readonly conn = new Map<number, ConnFacts>();
   private readonly procs = new Map<number, ProcessFacts>();
   private readonly listens: ListenFacts[] = [];
-  private sawSyscalls = false;
   private events = 0;
   private rootPid: number | undefined;
   private lastSyscallTime: number | undefined;
@@ -99,14 +97,11 @@ export class IncidentBuilder {
 
   constructor(private readonly files: string[]) {}
 
-  add(ev: TraceEvent): void {
+  /** One event in timeline order; for a packet, its TCP analysis (null when the analysis does not follow it). */
+  add(ev: TraceEvent): PacketAnalysis | null | undefined {
     this.events++;
-    if (ev.kind === 'packet') {
-      this.packet(ev);
-      return;
-    }
-    if (ev.kind === 'unparsed') return;
-    if (ev.kind === 'syscall' || ev.kind === 'exit' || ev.kind === 'signal') this.sawSyscalls = true;
+    if (ev.kind === 'packet') return this.packet(ev);
+    if (ev.kind === 'unparsed') return undefined;
     if (ev.time !== undefined && ev.kind !== 'message') this.lastSyscallTime = ev.time;
     if (ev.at !== undefined && ev.time !== undefined) this.shift = ev.at - ev.time;
     this.sys.add(ev);
@@ -122,6 +117,7 @@ export class IncidentBuilder {
         p.lastSignal = { signal: ev.signal, at: loc(ev), ...(ev.infoText ? { infoText: ev.infoText } : {}) };
       }
     }
+    return undefined;
   }
 
   private syscall(ev: SyscallEvent, p: ProcessFacts): void {
@@ -130,7 +126,7 @@ export class IncidentBuilder {
       if (path?.type === 'string') p.program = path.value.slice(path.value.lastIndexOf('/') + 1);
     }
     // A thread or forked child runs its parent's program until it execs its own.
-    if (FORK_CALLS.has(ev.name) && ev.result !== undefined && /^[1-9]\d*$/.test(ev.result)) {
+    if (PROCESS_CREATING.has(ev.name) && ev.result !== undefined && /^[1-9]\d*$/.test(ev.result)) {
       const child = Number(ev.result);
       const c = this.procs.get(child);
       if (!c) this.procs.set(child, { pid: child, first: loc(ev), ...(p.program ? { program: p.program } : {}) });
@@ -149,10 +145,11 @@ export class IncidentBuilder {
     }
   }
 
-  private packet(ev: PacketEvent): void {
+  private packet(ev: PacketEvent): PacketAnalysis | null {
     if (ev.time !== undefined) this.lastPacketTime = ev.time;
     const a = this.tcp.add(ev);
-    if (!a || a.flags.includes('duplicate-copy')) return;
+    if (!a) return null;
+    if (a.flags.includes('duplicate-copy')) return a;
     let f = this.conn.get(a.conn);
     if (!f) this.conn.set(a.conn, (f = { conn: a.conn, zeroWindow: { orig: 0, resp: 0 }, dataRetransmits: 0, synAt: [] }));
     const orig = a.dir === 'orig';
@@ -179,13 +176,15 @@ export class IncidentBuilder {
       else f.zeroWindow.resp++;
       f.zeroWindow.first ??= loc(ev);
     }
+    return a;
   }
 
   finish(): Incident {
     const inc: Incident = {
       files: this.files,
       events: this.events,
-      syscalls: this.sawSyscalls ? this.sys.finish() : undefined,
+      // Processes are made by syscall, signal and exit events: none means no strace input.
+      syscalls: this.procs.size ? this.sys.finish() : undefined,
       connections: this.tcp.connections(),
       conn: this.conn,
       processes: [...this.procs.values()],

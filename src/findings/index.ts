@@ -14,7 +14,7 @@ import { quoteLocations } from '../report/quote.js';
 import type { LineSources } from '../report/source-lines.js';
 import { IncidentBuilder, type Incident } from './incident.js';
 import { errnoFindings } from './rules/errno.js';
-import { networkFindings } from './rules/network.js';
+import { networkFindings, serverText } from './rules/network.js';
 import { processFindings } from './rules/process.js';
 import type { RawFinding } from './types.js';
 
@@ -58,7 +58,7 @@ function mergeAcrossSources(inc: Incident, all: RawFinding[]): RawFinding[] {
       if (t === f || absorbed.has(t) || !t.conns || t.conns.length !== 1 || t.conns[0] !== conn) continue;
       absorbed.add(t);
       const c = inc.connections.find((x) => x.id === conn);
-      if (c) f.title = f.title.replace(/ on a (TCP|TCPv6) socket/, ` on the connection to ${c.resp.slice(0, c.resp.lastIndexOf('.'))} port ${c.resp.slice(c.resp.lastIndexOf('.') + 1)}`);
+      if (c) f.title = f.title.replace(/ on a (TCP|TCPv6) socket/, ` on the connection to ${serverText(c)}`);
       f.evidence.push(...t.evidence);
       // "Connection to …" reads on in lower case; "SYN to …" keeps its capitals.
       const title = /^[A-Z][a-z]/.test(t.title) ? t.title.charAt(0).toLowerCase() + t.title.slice(1) : t.title;

@@ -132,6 +132,17 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   },
 ];
 
+/**
+ * Calls a process may be inside when a trace ends without being stuck: it
+ * waits for work (readiness waits, accept, locks and sleeps, waiting for a
+ * child), by syscall class and family (src/knowledge/syscall-families.ts).
+ */
+export const IDLE_AT_END = {
+  classes: new Set(['wait', 'sync']) as ReadonlySet<string>,
+  families: new Set(['accept', 'wait']) as ReadonlySet<string>,
+  why: 'a server in poll or accept, a worker on a futex or in a sleep, a shell in wait4: that is where an idle program sits when the trace stops',
+} as const;
+
 export function findingKind(id: string): FindingKind | undefined {
   return KINDS.get(id);
 }

@@ -7,8 +7,8 @@
 import type { DiffOutcome, DivergenceKind } from '../diff/differ.js';
 import { divergenceSummary, missingSummary, type Quoted } from '../diff/describe.js';
 import type { Interner, SideTrace } from '../diff/side.js';
-import { fetchLines, type LineMap } from './source-lines.js';
-import { fetchPackets } from './source-packets.js';
+import type { LineMap } from './source-lines.js';
+import { fetchTexts } from './source-packets.js';
 
 export interface Located {
   file: string;
@@ -97,9 +97,7 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
   if (d?.good != null) want(good, d.good, opts.context);
   if (d?.bad != null) want(bad, d.bad, opts.context);
   for (const m of outcome.missingAfter) want(good, m.good);
-  const sources = opts.stdin ? { stdin: opts.stdin } : {};
-  const lines = await fetchLines(wanted, sources);
-  for (const [file, map] of await fetchPackets(wantedPackets, sources)) lines.set(file, map);
+  const lines = await fetchTexts(wanted, wantedPackets, opts.stdin ? { stdin: opts.stdin } : {});
   const linesOf = (file: string): LineMap => lines.get(file) ?? new Map();
 
   const locate = (s: SideTrace, i: number): Located => {

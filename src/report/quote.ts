@@ -4,25 +4,24 @@
  */
 import type { Location } from '../model/events.js';
 import type { Located } from './diff-report.js';
-import { fetchLines, type LineSources } from './source-lines.js';
-import { fetchPackets } from './source-packets.js';
+import type { LineSources } from './source-lines.js';
+import { fetchTexts } from './source-packets.js';
+
+const isPacket = (l: Location) => l.line === undefined && l.packet !== undefined;
 
 export async function quoteLocations(locs: Location[], sources: LineSources = {}): Promise<Located[]> {
   const lines = new Map<string, Set<number>>();
   const packets = new Map<string, Set<number>>();
   for (const l of locs) {
-    const isPacket = l.line === undefined && l.packet !== undefined;
-    const into = isPacket ? packets : lines;
+    const into = isPacket(l) ? packets : lines;
     let set = into.get(l.file);
     if (!set) into.set(l.file, (set = new Set()));
-    set.add((isPacket ? l.packet : l.line) ?? 0);
+    set.add((isPacket(l) ? l.packet : l.line) ?? 0);
   }
-  const texts = await fetchLines(lines, sources);
-  for (const [file, map] of await fetchPackets(packets, sources)) texts.set(`#${file}`, map);
+  const texts = await fetchTexts(lines, packets, sources);
   return locs.map((l) => {
-    const isPacket = l.line === undefined && l.packet !== undefined;
-    const n = (isPacket ? l.packet : l.line) ?? 0;
-    const text = texts.get(isPacket ? `#${l.file}` : l.file)?.get(n) ?? '';
-    return isPacket ? { file: l.file, packet: n, text } : { file: l.file, line: n, text };
+    const n = (isPacket(l) ? l.packet : l.line) ?? 0;
+    const text = texts.get(l.file)?.get(n) ?? '';
+    return isPacket(l) ? { file: l.file, packet: n, text } : { file: l.file, line: n, text };
   });
 }

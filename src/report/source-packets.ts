@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { openTraces } from '../readers/open.js';
 import { packetLine } from './packet-line.js';
-import type { LineMap, LineSources } from './source-lines.js';
+import { fetchLines, type LineMap, type LineSources } from './source-lines.js';
 
 /** Fetch the wanted packets of each capture by packet number; a file that cannot be read again yields none. */
 export async function fetchPackets(wanted: Map<string, Set<number>>, sources: LineSources = {}): Promise<Map<string, LineMap>> {
@@ -32,5 +32,15 @@ export async function fetchPackets(wanted: Map<string, Set<number>>, sources: Li
       // A file that changed or vanished since it was parsed: quote what was found.
     }
   }
+  return out;
+}
+
+/**
+ * The texts of wanted lines (text traces) and packets (captures) together,
+ * by file: a file is one or the other, so one map serves both.
+ */
+export async function fetchTexts(lines: Map<string, Set<number>>, packets: Map<string, Set<number>>, sources: LineSources = {}): Promise<Map<string, LineMap>> {
+  const out = await fetchLines(lines, sources);
+  for (const [file, map] of await fetchPackets(packets, sources)) out.set(file, map);
   return out;
 }

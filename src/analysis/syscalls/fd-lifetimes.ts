@@ -47,15 +47,10 @@ export interface FdFailure {
   routine?: string;
 }
 
-export interface FdLife {
+/** What the fd was, as the fd table's FdInfo says it (src/model/events.ts). */
+export interface FdLife extends Pick<FdInfo, 'fd' | 'type' | 'path' | 'proto' | 'local' | 'peer'> {
   /** The process (thread-group leader, as far as the trace shows) whose table held the fd. */
   pid: number;
-  fd: number;
-  type: FdType;
-  path?: string;
-  proto?: string;
-  local?: string;
-  peer?: string;
   /** The call that made the fd (`openat`, `socket`, `accept4`, `pipe2`, `dup2`…), `inherited` (fork), or `before trace`. */
   createdBy: string;
   /** Where it was made (for inherited fds: where the parent made it, when known). */

@@ -7,6 +7,7 @@
  */
 import type { Location } from '../../model/events.js';
 import type { Connection } from '../../analysis/tcp/index.js';
+import { parseEndpoint } from '../../analysis/correlate/endpoints.js';
 import type { ConnFacts, Incident } from '../incident.js';
 import type { RawFinding } from '../types.js';
 import { makeFinding, seconds } from './make.js';
@@ -22,9 +23,10 @@ const SHORT_MIN_COUNT = 10;
 const SHORT_SECONDS = 1;
 const RETRANSMISSIONS_MIN = 3;
 
-const hostOf = (endpoint: string) => endpoint.slice(0, endpoint.lastIndexOf('.'));
-const portOf = (endpoint: string) => endpoint.slice(endpoint.lastIndexOf('.') + 1);
-const serverText = (c: Connection) => `${hostOf(c.resp)} port ${portOf(c.resp)}`;
+const hostOf = (endpoint: string) => parseEndpoint(endpoint)?.ip ?? endpoint;
+const portOf = (endpoint: string) => String(parseEndpoint(endpoint)?.port ?? '?');
+/** "127.0.0.1 port 18182": how findings name a connection's server. */
+export const serverText = (c: Connection) => `${hostOf(c.resp)} port ${portOf(c.resp)}`;
 
 function withConns(f: RawFinding, conns: Connection[]): RawFinding {
   f.conns = conns.map((c) => c.id);

@@ -5,6 +5,7 @@
  */
 import { familyOf, classOf, READ_FAMILIES } from '../../knowledge/syscall-families.js';
 import { FATAL_SIGNAL_ADVICE, STOP_SIGNALS } from '../../knowledge/signal-advice.js';
+import { IDLE_AT_END } from '../../knowledge/findings.js';
 import type { FdInfo, Location } from '../../model/events.js';
 import type { Incident, ListenFacts } from '../incident.js';
 import type { RawFinding } from '../types.js';
@@ -59,8 +60,8 @@ export function processFindings(inc: Incident): RawFinding[] {
   const blockedAt = new Set<string>();
   for (const b of sys.blocked) {
     const family = familyOf(b.call);
-    // A process waiting for work (in poll, accept, a sleep) at the end of a trace is idle, not stuck.
-    if (classOf(family) === 'wait' || family === 'accept' || classOf(family) === 'sync' || b.call === 'nanosleep' || b.call === 'clock_nanosleep' || b.call === 'pause' || b.call === 'wait4') continue;
+    // A process waiting for work at the end of a trace is idle, not stuck.
+    if (IDLE_AT_END.classes.has(classOf(family)) || IDLE_AT_END.families.has(family)) continue;
     // When the blocked call is the trace's last line, the trace cannot say how long; a capture of the same run that goes on can.
     let blockedFor = b.blockedFor;
     let atLeast = '';
