@@ -6,15 +6,21 @@
 import { analyzeTraces } from '../findings/index.js';
 import type { Format } from '../readers/detect.js';
 import { InputError } from '../readers/open.js';
-import type { AnalyzeReport } from '../report/analyze-report.js';
+import type { AnalyzeView } from '../report/analyze-report.js';
+import { describeProduction } from '../report/production.js';
 import { renderAnalyzeText } from '../render/analyze-text.js';
+import { renderAnalyzeHtml } from '../render/html.js';
+import { renderAnalyzeMarkdown } from '../render/markdown.js';
 import { wantColor } from '../render/terminal.js';
 import { UsageError, VERSION, writeReport } from './common.js';
+import { isDocument, reportDate, type ReportFormat } from './report-format.js';
 
 export interface AnalyzeCommandOptions {
   traces: string[];
-  format: 'text' | 'json';
+  format: ReportFormat;
   out?: string;
+  /** The command line's arguments, for the report's "how this was produced". */
+  argv?: readonly string[];
   color?: boolean;
   inputFormat?: Format;
   clockOffsets?: Map<string, number>;
@@ -24,6 +30,7 @@ export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> 
   let r;
   try {
     r = await analyzeTraces(o.traces, {
+      sketch: isDocument(o.format),
       ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
       ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}),
     });
@@ -31,8 +38,25 @@ export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> 
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
   }
-  const report: AnalyzeReport = { tool: 'tracediff', version: VERSION, files: r.files, events: r.events, findings: r.findings };
-  const text = o.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderAnalyzeText(report, { color: o.out ? false : wantColor(process.stdout, o.color), width: o.out ? 100 : process.stdout.columns || 100 });
-  await writeReport(text, o.out);
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  const view: AnalyzeView = {
+    report: { tool: 'tracediff', version: VERSION, files: r.files, events: r.events, findings: r.findings },
+    ...(r.timeline ? { timeline: r.timeline } : {}),
+    ...(r.stdin ? { stdin: r.stdin } : {}),
+  };
+  if (isDocument(o.format)) await describeProduction(view, { version: VERSION, ...(o.argv ? { argv: o.argv } : {}), generated: reportDate() });
+  await writeReport(render(view, o), o.out);
+  return view.report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function render(view: AnalyzeView, o: AnalyzeCommandOptions): string {
+  switch (o.format) {
+    case 'json':
+      return JSON.stringify(view.report, null, 2) + '\n';
+    case 'markdown':
+      return renderAnalyzeMarkdown(view);
+    case 'html':
+      return renderAnalyzeHtml(view);
+    case 'text':
+      return renderAnalyzeText(view.report, { color: o.out ? false : wantColor(process.stdout, o.color), width: o.out ? 100 : process.stdout.columns || 100 });
+  }
 }

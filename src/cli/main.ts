@@ -7,6 +7,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError, VERSION } from './common.js';
+import { REPORT_FORMATS, reportFormat } from './report-format.js';
 
 /** yargs drops a bare `-` from variadic positionals; carry it through under another name. */
 const STDIN_ARG = '\u0000stdin';
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('good', { describe: 'trace of the run that worked: a strace log, an -ff directory, several files of one run as one comma-separated argument (a,b), or - for standard input', type: 'string', demandOption: true })
           .positional('bad', { describe: 'trace of the run that failed', type: 'string', demandOption: true })
-          .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: for the terminal; json: ../shared/CONTRACT.md `diff --format json`' })
+          .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'text: for the terminal (default); markdown: for a postmortem; html: one self-contained page with a timeline picture; json: docs/contract.md (default from --out\'s extension: .md, .html, .json)' })
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('context', { alias: 'C', type: 'number', default: 3, describe: 'lines of context around the divergence' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
@@ -56,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
           ...(clockOffsets ? { clockOffsets } : {}),
           good: fromArg(args.good as string),
           bad: fromArg(args.bad as string),
-          format: args.format,
+          format: reportFormat(args.format, args.out),
+          argv,
           ...(args.out !== undefined ? { out: args.out } : {}),
           context,
           ...(args.color !== undefined ? { color: args.color } : {}),
@@ -70,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('trace', { describe: 'the files of one run: strace logs, captures, tcpdump text (detected from the content); a directory of an -ff set; - is standard input', type: 'string', array: true, demandOption: true })
-          .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: for the terminal; json: ../shared/CONTRACT.md `analyze --format json`' })
+          .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'text (default), markdown, html or json (docs/contract.md); default from --out\'s extension' })
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
@@ -81,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
         const { analyzeCommand } = await import('./analyze-command.js');
         code = await analyzeCommand({
           traces: (args.trace as string[]).map(fromArg),
-          format: args.format,
+          format: reportFormat(args.format, args.out),
+          argv,
           ...(args.out !== undefined ? { out: args.out } : {}),
           ...(args.color !== undefined ? { color: args.color } : {}),
           ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
 import type { Format } from '../readers/detect.js';
 import { buildDiffReport, type DiffView } from '../report/diff-report.js';
 import { diffSides } from './differ.js';
-import { readSide } from './read-side.js';
+import { readSide, type EventSink } from './read-side.js';
+import { sketchDiff, TimelineSketchBuilder } from '../report/timeline-sketch.js';
 import { Interner } from './side.js';
 import { diffFindings } from '../findings/diff-findings.js';
 import { findingsOf, IncidentBuilder } from '../findings/index.js';
@@ -22,6 +23,8 @@ export interface DiffTracesOptions {
   inputFormat?: Format;
   /** `--clock-offset`: seconds added to a file's clock, by file name (either side). */
   clockOffsets?: Map<string, number>;
+  /** Keep a bounded picture of each run for the markdown and HTML reports (view.timeline). */
+  sketch?: boolean;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -37,10 +40,20 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
   };
   // Findings of each side from the same pass that reads it for the differ.
   const incidents: IncidentBuilder[] = [];
-  const sink = (files: string[]) => {
+  const sketches: TimelineSketchBuilder[] = [];
+  const sink = (files: string[]): EventSink => {
     const b = new IncidentBuilder(files);
     incidents.push(b);
-    return b;
+    if (!opts.sketch) return b;
+    const s = new TimelineSketchBuilder();
+    sketches.push(s);
+    return {
+      add(ev) {
+        const a = b.add(ev);
+        s.add(ev, a);
+        return a;
+      },
+    };
   };
   const good = await readSide(goodPaths, strings, open, sink);
   const bad = await readSide(badPaths, strings, open, sink);
@@ -49,5 +62,7 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
   const view = await buildDiffReport(good, bad, strings, outcome, { version: opts.version, context: opts.context ?? 3, ...sources });
   const [goodFindings, badFindings] = incidents.map((b) => findingsOf(b.finish()));
   view.report.findings = await diffFindings(goodFindings!, badFindings!, view.report.divergence?.bad ?? null, sources);
+  if (opts.sketch) view.timeline = sketchDiff(sketches[0]!, sketches[1]!, view.report);
+  if (sources.stdin) view.stdin = sources.stdin;
   return view;
 }

@@ -12,6 +12,7 @@ import { openTraces, type OpenOptions } from '../readers/open.js';
 import type { Finding } from '../report/diff-report.js';
 import { quoteLocations } from '../report/quote.js';
 import type { LineSources } from '../report/source-lines.js';
+import { sketchRun, TimelineSketchBuilder, type TimelineSketch } from '../report/timeline-sketch.js';
 import { IncidentBuilder, type Incident } from './incident.js';
 import { errnoFindings } from './rules/errno.js';
 import { networkFindings, serverText } from './rules/network.js';
@@ -82,10 +83,19 @@ export interface AnalyzeResult {
   findings: Finding[];
   /** The findings before quoting, for callers that compare runs. */
   raw: RawFinding[];
+  /** A bounded picture of the run with the evidence marked, when asked for (`sketch`). */
+  timeline?: TimelineSketch;
+  /** Standard input's bytes, when a path was `-`, for quoting more of it later. */
+  stdin?: Buffer;
+}
+
+export interface AnalyzeOptions extends OpenOptions {
+  /** Keep a bounded picture of the run for the markdown and HTML reports. */
+  sketch?: boolean;
 }
 
 /** `tracediff analyze`: read one incident's files (streaming) and find what went wrong. */
-export async function analyzeTraces(paths: string[], opts: OpenOptions = {}): Promise<AnalyzeResult> {
+export async function analyzeTraces(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   // Standard input cannot be read twice: keep its bytes to quote the evidence from.
   const chunks: Buffer[] = [];
   const onStdinChunk = (c: Buffer) => {
@@ -94,8 +104,14 @@ export async function analyzeTraces(paths: string[], opts: OpenOptions = {}): Pr
   };
   const opened = await openTraces(paths, paths.includes('-') ? { ...opts, onStdinChunk } : opts);
   const builder = new IncidentBuilder(opened.files);
-  for await (const batch of opened.events) for (const ev of batch) builder.add(ev);
+  const sketch = opts.sketch ? new TimelineSketchBuilder() : undefined;
+  for await (const batch of opened.events) {
+    if (sketch) for (const ev of batch) sketch.add(ev, builder.add(ev));
+    else for (const ev of batch) builder.add(ev);
+  }
   const inc = builder.finish();
   const raw = findingsOf(inc);
-  return { files: opened.files, events: inc.events, raw, findings: await quoteFindings(raw, chunks.length ? { stdin: Buffer.concat(chunks) } : {}) };
+  const stdin = chunks.length ? Buffer.concat(chunks) : undefined;
+  const findings = await quoteFindings(raw, stdin ? { stdin } : {});
+  return { files: opened.files, events: inc.events, raw, findings, ...(sketch ? { timeline: sketchRun(sketch, findings) } : {}), ...(stdin ? { stdin } : {}) };
 }

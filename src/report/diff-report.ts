@@ -9,6 +9,9 @@ import { divergenceSummary, missingSummary, type Quoted } from '../diff/describe
 import type { Interner, SideTrace } from '../diff/side.js';
 import type { LineMap } from './source-lines.js';
 import { fetchTexts } from './source-packets.js';
+import type { EvidenceContext } from './evidence-context.js';
+import type { Provenance } from './provenance.js';
+import type { TimelineSketch } from './timeline-sketch.js';
 
 export interface Located {
   file: string;
@@ -70,6 +73,14 @@ export interface ContextBlock {
 export interface DiffView {
   report: DiffReport;
   context: { good: ContextBlock | null; bad: ContextBlock | null };
+  /** A bounded picture of each run with the report's places marked (asked for with `sketch`; markdown and HTML use it). */
+  timeline?: { good: TimelineSketch; bad: TimelineSketch };
+  /** How the report was made (tool, command, inputs' digests), added by `describeProduction`. */
+  produced?: Provenance;
+  /** Lines around each finding's evidence, added by `describeProduction`. */
+  evidence?: EvidenceContext;
+  /** Standard input's bytes when a side was `-`: later quoting and digests read them, not the spent stream. */
+  stdin?: Buffer;
 }
 
 export interface BuildOptions {
