@@ -13,6 +13,7 @@ import { renderAnalyzeHtml } from '../render/html.js';
 import { renderAnalyzeMarkdown } from '../render/markdown.js';
 import { wantColor } from '../render/terminal.js';
 import { UsageError, VERSION, writeReport } from './common.js';
+import { ProgressBar, wantProgress } from './progress.js';
 import { isDocument, reportDate, type ReportFormat } from './report-format.js';
 
 export interface AnalyzeCommandOptions {
@@ -21,6 +22,8 @@ export interface AnalyzeCommandOptions {
   out?: string;
   /** The command line's arguments, for the report's "how this was produced". */
   argv?: readonly string[];
+  /** --progress / --no-progress; default: on a terminal outside CI. */
+  progress?: boolean;
   color?: boolean;
   inputFormat?: Format;
   clockOffsets?: Map<string, number>;
@@ -28,8 +31,10 @@ export interface AnalyzeCommandOptions {
 
 export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> {
   let r;
+  const bar = wantProgress(process.stderr, o.progress) ? new ProgressBar(process.stderr) : undefined;
   try {
     r = await analyzeTraces(o.traces, {
+      ...(bar ? { progress: bar } : {}),
       sketch: isDocument(o.format),
       ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
       ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}),
@@ -37,6 +42,8 @@ export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> 
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    bar?.stop();
   }
   const view: AnalyzeView = {
     report: { tool: 'tracediff', version: VERSION, files: r.files, events: r.events, findings: r.findings },

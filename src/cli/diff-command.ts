@@ -13,6 +13,7 @@ import { renderDiffMarkdown } from '../render/markdown.js';
 import { renderDiffText } from '../render/diff-text.js';
 import { wantColor } from '../render/terminal.js';
 import { UsageError, VERSION, writeReport } from './common.js';
+import { ProgressBar, wantProgress } from './progress.js';
 import { isDocument, reportDate, type ReportFormat } from './report-format.js';
 
 export interface DiffCommandOptions {
@@ -23,6 +24,8 @@ export interface DiffCommandOptions {
   context: number;
   /** The command line's arguments, for the report's "how this was produced". */
   argv?: readonly string[];
+  /** --progress / --no-progress; default: on a terminal outside CI. */
+  progress?: boolean;
   color?: boolean;
   inputFormat?: Format;
   clockOffsets?: Map<string, number>;
@@ -31,8 +34,10 @@ export interface DiffCommandOptions {
 export async function diffCommand(o: DiffCommandOptions): Promise<number> {
   if (o.good === '-' && o.bad === '-') throw new UsageError('only one side can be read from standard input (-)');
   let view;
+  const bar = wantProgress(process.stderr, o.progress) ? new ProgressBar(process.stderr) : undefined;
   try {
     view = await diffTraces([o.good], [o.bad], {
+      ...(bar ? { progress: bar } : {}),
       version: VERSION,
       context: o.context,
       sketch: isDocument(o.format),
@@ -42,6 +47,8 @@ export async function diffCommand(o: DiffCommandOptions): Promise<number> {
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    bar?.stop();
   }
   if (isDocument(o.format)) await describeProduction(view, { version: VERSION, ...(o.argv ? { argv: o.argv } : {}), around: o.context, generated: reportDate() });
   const text = render(view, o);

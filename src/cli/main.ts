@@ -13,6 +13,18 @@ import { REPORT_FORMATS, reportFormat } from './report-format.js';
 const STDIN_ARG = '\u0000stdin';
 const fromArg = (a: string) => (a === STDIN_ARG ? '-' : a);
 
+/**
+ * yargs names an unknown option as it parsed it: `--no-such-option` becomes
+ * "such-option, suchOption" (a negated `such-option`). Name it as typed.
+ */
+function asTyped(msg: string, argv: readonly string[]): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const names = m[1]!.split(', ');
+  const typed = argv.filter((a) => a.startsWith('-') && names.some((n) => a.replace(/^-+(no-)?/, '').split('=')[0] === n));
+  return typed.length ? `unknown option${typed.length > 1 ? 's' : ''}: ${typed.join(', ')}` : msg;
+}
+
 async function main(argv: string[]): Promise<number> {
   let code = 0;
   const cli = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
@@ -29,10 +41,13 @@ async function main(argv: string[]): Promise<number> {
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('context', { alias: 'C', type: 'number', default: 3, describe: 'lines of context around the divergence' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
+          .option('progress', { type: 'boolean', describe: 'a progress line on stderr while inputs take more than a second to read (default: on a terminal, never in CI or a pipe)' })
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .option('clock-offset', { type: 'string', array: true, requiresArg: true, describe: 'FILE=SECONDS: add SECONDS to that input\'s clock to put it on the common timeline (repeatable; docs/timeline.md)' })
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace', 'the ENOSPC cache write that turned into a 502')
           .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --format json', 'the contract JSON for a refused connect')
+          .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace --out report.html', 'the same as one self-contained HTML page with a timeline picture (format from the extension)')
+          .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace --format markdown > postmortem.md', 'Markdown to paste into a postmortem, with input SHA-256s')
           .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0')
           .example('$0 samples/captures/http-ok-vs-refused/good.pcap samples/captures/http-ok-vs-refused/bad.pcap', 'captures: the RST where good got a SYN-ACK (packet 2)')
           .example('$0 samples/captures/syn-dropped/good-client.strace,samples/captures/syn-dropped/good.pcap samples/captures/syn-dropped/bad-client.strace,samples/captures/syn-dropped/bad.pcap', "a side of one run's strace and capture: good's SYN-ACK never comes"),
@@ -62,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
           ...(args.out !== undefined ? { out: args.out } : {}),
           context,
           ...(args.color !== undefined ? { color: args.color } : {}),
+          ...(args.progress !== undefined ? { progress: args.progress } : {}),
           ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
         });
       },
@@ -75,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
           .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'text (default), markdown, html or json (docs/contract.md); default from --out\'s extension' })
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
+          .option('progress', { type: 'boolean', describe: 'a progress line on stderr while inputs take more than a second to read (default: on a terminal, never in CI or a pipe)' })
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .example('$0 analyze samples/nginx-cache-enospc/bad.strace', 'errno.ENOSPC: the cache write that failed, and what to check')
           .example('$0 analyze samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', 'tcp.syn-unanswered: 4 SYNs never answered, and curl exiting 28')
@@ -87,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
           argv,
           ...(args.out !== undefined ? { out: args.out } : {}),
           ...(args.color !== undefined ? { color: args.color } : {}),
+          ...(args.progress !== undefined ? { progress: args.progress } : {}),
           ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
         });
       },
@@ -129,6 +147,8 @@ async function main(argv: string[]): Promise<number> {
         });
       },
     )
+    // `tracediff completion >> ~/.bashrc` (or ~/.zshrc): yargs completes commands, options and their choices.
+    .completion('completion', 'print a bash/zsh completion script: tracediff completion >> ~/.bashrc')
     .strict()
     .version(VERSION)
     .alias('v', 'version')
@@ -137,7 +157,8 @@ async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(msg);
+      // yargs writes some messages over several lines ("Invalid values:\n  Argument: …"); the contract wants one.
+      throw new UsageError(asTyped(msg, argv).replace(/:?\s*\n\s*/g, ': ').replace(/: $/, ''));
     });
   await cli.parseAsync();
   return code;

@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Format } from '../readers/detect.js';
+import type { ReadProgress } from '../readers/open.js';
 import { buildDiffReport, type DiffView } from '../report/diff-report.js';
 import { diffSides } from './differ.js';
 import { readSide, type EventSink } from './read-side.js';
@@ -25,6 +26,8 @@ export interface DiffTracesOptions {
   clockOffsets?: Map<string, number>;
   /** Keep a bounded picture of each run for the markdown and HTML reports (view.timeline). */
   sketch?: boolean;
+  /** Told of each input as it opens (the CLI's progress bar). */
+  progress?: ReadProgress;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -37,6 +40,7 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
     ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
     ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}),
     ...(opts.clockOffsets ? { clockOffsets: opts.clockOffsets, clockOffsetsShared: true } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
   };
   // Findings of each side from the same pass that reads it for the differ.
   const incidents: IncidentBuilder[] = [];

@@ -48,6 +48,13 @@ export interface OpenOptions {
    * a name that is none of these files is ignored rather than an error.
    */
   clockOffsetsShared?: boolean;
+  /** Told of each input stream as it opens, to show how far reading has got (the CLI's progress bar). */
+  progress?: ReadProgress;
+}
+
+/** Something that watches bytes being read: `bytesRead` of a file stream, polled, so reading itself is never slowed. */
+export interface ReadProgress {
+  watch(file: string, stream: { readonly bytesRead?: number }, totalBytes: number | undefined): void;
 }
 
 /** Per-file reading statistics: lines for text traces, frames for captures. */
@@ -67,6 +74,10 @@ export interface OpenedTrace {
 const HEAD_BYTES = 64 * 1024;
 const TEXT_CHUNK = 1 << 20;
 const CAPTURE_CHUNK = 1 << 16;
+
+async function fileSize(file: string): Promise<number | undefined> {
+  return (await stat(file).catch(() => undefined))?.size;
+}
 
 export async function openTraces(paths: string[], opts: OpenOptions = {}): Promise<OpenedTrace> {
   if (!paths.includes('-')) paths = await splitCommaLists(paths);
@@ -95,6 +106,7 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
     // Captures are read in small chunks: a chunk's frames become one batch of
     // events, and small batches die young in the GC (2-3x faster than 1 MiB).
     const stream = got.stream ?? createReadStream(file, { highWaterMark: det.format === 'pcap' || det.format === 'pcapng' ? CAPTURE_CHUNK : TEXT_CHUNK });
+    if (opts.progress && file !== '-') opts.progress.watch(file, stream as { bytesRead?: number }, await fileSize(file));
     const input = det.gzip ? stream.pipe(createGunzip()) : stream;
     input.on('error', () => undefined);
     const done = (st: FileStats) => stats.set(file, st);
