@@ -7,8 +7,10 @@
  *              per-process fd lifetimes, blocked and slow calls, failures by errno
  *   knowledge — errno, signal, fd-syscall, syscall-family and diff-noise tables
  *   diff     — normalization, structure, folding, alignment, the first divergence
- *   report   — the diff report (contract JSON) with quoted lines
- *   render   — text and JSON renderers
+ *   report   — the diff report (contract JSON) with quoted lines; the timeline sketch,
+ *              key events, evidence context and provenance the documents show
+ *   render   — text, Markdown, HTML and JSON renderers
+ *   export   — the timeline as Chrome Trace Event / Perfetto JSON
  */
 export type * from './model/events.js';
 export type * from './model/values.js';
@@ -67,4 +69,13 @@ export { FINDING_KINDS, findingKind, fillTemplate, type FindingKind, type Severi
 export { ERRNO_ADVICE, errnoAdvice, type ErrnoAdvice } from './knowledge/errno-advice.js';
 export { PacketNormalizer, type PacketStep } from './diff/normalize-packet.js';
 export { renderAnalyzeText } from './render/analyze-text.js';
-export type { AnalyzeReport } from './report/analyze-report.js';
+export type { AnalyzeReport, AnalyzeView } from './report/analyze-report.js';
+export { TimelineSketchBuilder, sketchDiff, sketchRun, DEFAULT_SKETCH_LIMITS, type TimelineSketch, type SketchLane, type SketchItem, type SketchMark, type SketchLimits } from './report/timeline-sketch.js';
+export { keyEvents, type KeyEvent } from './report/key-events.js';
+export { evidenceContext, type EvidenceContext } from './report/evidence-context.js';
+export { provenance, shellQuote, type Provenance, type InputDigest } from './report/provenance.js';
+export { describeProduction, type ProductionOptions } from './report/production.js';
+export { renderDiffMarkdown, renderAnalyzeMarkdown } from './render/markdown.js';
+export { renderDiffHtml, renderAnalyzeHtml } from './render/html.js';
+export { ChromeTraceWriter, writeChromeTrace } from './export/chrome-trace.js';
+export { checkChromeTrace } from './export/chrome-trace-check.js';

@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'parse <trace..>',
-      'Parse traces into the common event timeline (one JSON object a line)',
+      'Parse traces into the common event timeline: one JSON object a line, or a Chrome/Perfetto trace',
       (y) =>
         y
           .positional('trace', {
@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
             array: true,
             demandOption: true,
           })
-          .option('format', { alias: 'f', choices: ['jsonl', 'json'] as const, default: 'jsonl' as const, describe: 'jsonl: one event a line, streamed; json: one array (small inputs)' })
+          .option('format', { alias: 'f', choices: ['jsonl', 'json', 'chrome-trace'] as const, default: 'jsonl' as const, describe: 'jsonl: one event a line, streamed; json: one array (small inputs); chrome-trace: Trace Event Format JSON for ui.perfetto.dev and chrome://tracing (docs/chrome-trace.md)' })
           .option('out', { alias: 'o', type: 'string', describe: 'write to FILE instead of standard output' })
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .option('envelope', { type: 'boolean', default: false, describe: 'only pid, time, name, result, errno, duration: no argument trees or fd tables (fastest)' })
@@ -132,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 parse samples/captures/syn-dropped/bad.pcap', 'packet events of a capture: the retransmitted SYNs')
           .example('$0 parse samples/captures/syn-dropped/bad.txt', "the same packets from tcpdump's text")
           .example('$0 parse samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', "curl's syscalls and its packets on one timeline")
+          .example('$0 parse --format chrome-trace -o curl.json samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', "the same for ui.perfetto.dev: a track per process and per connection, arrows from connect to its SYNs")
           .example('strace -f -tt -T -yy -o - ls 2>&1 >/dev/null | $0 parse -', 'parse from standard input'),
       async (args) => {
         const { parseCommand } = await import('./parse-command.js');

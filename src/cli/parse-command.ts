@@ -1,9 +1,11 @@
 /**
  * `tracediff parse`: the common event timeline as JSON Lines (streamed,
- * memory flat) or one JSON array.
+ * memory flat), one JSON array, or Chrome Trace Event Format JSON for
+ * Perfetto and chrome://tracing (streamed; docs/chrome-trace.md).
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { Correlation } from '../analysis/correlate/index.js';
 import type { PacketEvent, TraceEvent } from '../model/events.js';
 import type { Format } from '../readers/detect.js';
 import { InputError, openTraces } from '../readers/open.js';
@@ -12,7 +14,7 @@ import { UsageError } from './common.js';
 
 export interface ParseCommandOptions {
   traces: string[];
-  format: 'jsonl' | 'json';
+  format: 'jsonl' | 'json' | 'chrome-trace';
   out?: string;
   envelope: boolean;
   stats: boolean;
@@ -29,13 +31,15 @@ export interface ParseCommandOptions {
  * order. Correlation needs both sides whole, so this is the one case where
  * parse does not stream.
  */
-async function* withFlows(events: AsyncGenerator<TraceEvent[]>): AsyncGenerator<TraceEvent[]> {
+async function* withFlows(events: AsyncGenerator<TraceEvent[]>, onCorrelation?: (c: Correlation) => void): AsyncGenerator<TraceEvent[]> {
   const all: TraceEvent[] = [];
   for await (const batch of events) all.push(...batch);
   const { annotateFlows, correlate } = await import('../analysis/correlate/index.js');
   const sys = all.filter((e) => e.kind === 'syscall');
   const pkts = all.filter((e): e is PacketEvent => e.kind === 'packet');
-  annotateFlows(sys, pkts, correlate(sys, pkts));
+  const c = correlate(sys, pkts);
+  annotateFlows(sys, pkts, c);
+  onCorrelation?.(c);
   for (let i = 0; i < all.length; i += 4096) yield all.slice(i, i + 4096);
 }
 
@@ -55,7 +59,9 @@ export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   }
   const formats = new Set(opened.formats.values());
   const correlating = o.flows !== false && formats.has('strace') && [...formats].some((f) => f !== 'strace');
-  const stream = correlating ? withFlows(opened.events) : opened.events;
+  // The chrome-trace writer draws arrows from each call to the packets the correlation links it to.
+  let correlation: Correlation | undefined;
+  const stream = correlating ? withFlows(opened.events, (c) => { correlation = c; }) : opened.events;
   const sink: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   let closed = false;
   sink.on('error', (err: NodeJS.ErrnoException) => {
@@ -65,12 +71,29 @@ export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   });
   const write = async (s: string) => {
     if (closed) return;
-    if (!sink.write(s)) await new Promise<void>((res) => { sink.once('drain', res); sink.once('close', res); });
+    if (!sink.write(s)) {
+      // Both listeners go once either fires: a long output waits for 'drain' many times.
+      await new Promise<void>((res) => {
+        const done = () => { sink.off('drain', done); sink.off('close', done); res(); };
+        sink.once('drain', done);
+        sink.once('close', done);
+      });
+    }
   };
   let first = true;
   if (o.format === 'json') await write('[');
   try {
-    for await (const batch of stream) {
+    if (o.format === 'chrome-trace') {
+      const { flowLinksOf, writeChromeTrace } = await import('../export/chrome-trace.js');
+      // A reader that went away ends the input too.
+      const untilClosed = async function* () {
+        for await (const batch of stream) {
+          if (closed) return;
+          yield batch;
+        }
+      };
+      await writeChromeTrace(untilClosed(), write, { files: opened.files, links: () => (correlation ? flowLinksOf(correlation) : undefined) });
+    } else for await (const batch of stream) {
       if (closed) break;
       let chunk = '';
       for (const ev of batch) {
