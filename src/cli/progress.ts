@@ -90,9 +90,11 @@ export class ProgressBar implements ReadProgress {
     const share = Math.min(1, read / total);
     const tail = ` ${String(Math.floor(share * 100)).padStart(3)}%  ${size(read)}/${size(total)}  ${secs}`;
     const head = `tracediff: reading ${name.length > 30 ? name.slice(0, 29) + '…' : name} `;
-    const barWidth = Math.max(10, width - head.length - tail.length - 2);
+    const barWidth = Math.min(40, width - head.length - tail.length - 2);
+    // On a narrow terminal the numbers matter more than the bar: drop the bar before cutting them.
+    if (barWidth < 5) return `${head}${tail}`.slice(0, width);
     const filled = Math.round(share * barWidth);
-    return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`.slice(0, width);
+    return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`;
   }
 
   /** Stop and erase the line, so what is written next starts clean. */
