@@ -45,7 +45,8 @@ export function errnoFindings(inc: Incident): RawFinding[] {
     const severity = advice?.severity ?? 'warning';
     const shrugged = severity === 'warning' && g.notable.samples.every((x) => x.pid !== undefined && inc.processes.find((p) => p.pid === x.pid)?.exit?.code === 0);
     const f: RawFinding = {
-      id: `errno.${g.errno}`,
+      // strace prints an errno it has no name for as "(errno 123)": the id stays dotted, errno.123.
+      id: `errno.${/^errno (\d+)$/.exec(g.errno)?.[1] ?? g.errno}`,
       severity: shrugged ? 'info' : severity,
       title: `${calls} failed with ${g.errno}${info ? ` (${info.message})` : ''}${where}${times}`,
       explanation,
