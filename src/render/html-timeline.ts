@@ -55,7 +55,8 @@ function itemClass(i: SketchItem): string {
 function drawItem(i: SketchItem, sketch: TimelineSketch, scale: Scale, y: number): string {
   const since = i.t - sketch.start;
   const x = scale.x(since);
-  const title = `<title>${esc(`${when(sketch, since)}  ${place(i)}\n${i.label}`)}</title>`;
+  // Escaped line by line: esc() shows a newline from a trace as \x0a, and the tooltip's own line break must stay one.
+  const title = `<title>${esc(`${when(sketch, since)}  ${place(i)}`)}\n${esc(i.label)}</title>`;
   const cls = itemClass(i);
   const mid = y + LANE_H / 2;
   if (i.kind === 'packet') {
@@ -81,9 +82,12 @@ function laneLabel(l: SketchLane, y: number): string {
 function drawMark(m: SketchMark, sketch: TimelineSketch, scale: Scale, top: number, bottom: number, findingAnchor: (id: string) => string | undefined): string {
   const since = m.t - sketch.start;
   const x = scale.x(since).toFixed(1);
-  const title = `<title>${esc(`${m.role === 'missing' ? 'bad never does this' : m.role}${m.finding ? ` (${m.finding})` : ''}${m.exact ? '' : ', placed between its neighbours'}\n${when(sketch, since)}  ${place(m)}\n${m.text}`)}</title>`;
+  const head = `${m.role === 'missing' ? 'bad never does this' : m.role}${m.finding ? ` (${m.finding})` : ''}${m.exact ? '' : ', placed between its neighbours'}`;
+  const title = `<title>${[head, `${when(sketch, since)}  ${place(m)}`, m.text].map(esc).join('\n')}</title>`;
   if (m.role === 'divergence') {
-    return `<a href="#divergence"><g class="mark divergence">${title}<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}"/><text x="${x}" y="${top - 3}">divergence</text></g></a>`;
+    // Near the right edge the label goes to the left of the line, or the SVG border cuts it.
+    const anchor = Number(x) > WIDTH - 90 ? ' text-anchor="end"' : '';
+    return `<a href="#divergence"><g class="mark divergence">${title}<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}"/><text x="${x}" y="${top - 3}"${anchor}>divergence</text></g></a>`;
   }
   if (m.role === 'missing') return `<a href="#missing"><g class="mark missing">${title}<path d="M${x} ${bottom - 1}l-4 6h8z"/></g></a>`;
   const anchor = m.finding ? findingAnchor(m.finding) : undefined;

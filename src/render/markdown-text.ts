@@ -21,6 +21,9 @@ function longestRun(s: string, ch: string): number {
 /** One line of text as a code span; `table` also escapes the pipes GFM tables split cells on, even inside code. */
 export function mdCode(text: string, opts: { table?: boolean } = {}): string {
   let s = visible(text).replace(/[\r\n]+/g, ' ');
+  // GFM splits cells at a pipe before it reads code spans, and `\\|` is an escaped backslash and a real pipe:
+  // such text cannot be a code span in a cell, so it falls back to escaped prose.
+  if (opts.table && /\\\|/.test(s)) return mdProse(text);
   if (opts.table) s = s.replace(/\|/g, '\\|');
   if (s === '') return '';
   const ticks = '`'.repeat(longestRun(s, '`') + 1);
@@ -41,7 +44,15 @@ const PROSE_SPECIAL = /[\\`*_[\]<>|~#!]/g;
 
 /** Plain sentences that quote trace text (summaries, titles, explanations): escaped so they stay sentences. */
 export function mdProse(text: string): string {
-  return visible(text).replace(/[\r\n]+/g, ' ').replace(PROSE_SPECIAL, (c) => `\\${c}`);
+  return (
+    visible(text)
+      .replace(/[\r\n]+/g, ' ')
+      .replace(PROSE_SPECIAL, (c) => `\\${c}`)
+      // GFM turns bare URLs, www. names and e-mail addresses into links; a trace's must stay text.
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/\b(www)\./gi, '$1\\.')
+      .replace(/@/g, '\\@')
+  );
 }
 
 /** A GFM table: header, alignment row, and cells already made safe by the caller. */
