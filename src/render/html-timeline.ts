@@ -74,7 +74,8 @@ function drawItem(i: SketchItem, sketch: TimelineSketch, scale: Scale, y: number
 }
 
 function laneLabel(l: SketchLane, y: number): string {
-  const name = l.name.length > 34 ? `${l.name.slice(0, 33)}…` : l.name;
+  // Cut in the middle: a connection's server port and a process's pid are at the end.
+  const name = l.name.length > 34 ? `${l.name.slice(0, 16)}…${l.name.slice(-17)}` : l.name;
   const shown = l.items.length < l.events ? `${l.items.length} of ${l.events} events drawn` : `${l.events} events`;
   return `<text class="lane-name" x="8" y="${y + 13}"><title>${esc(`${l.name} — ${shown}`)}</title>${esc(name)}</text>`;
 }
