@@ -14,7 +14,7 @@ import { renderAnalyzeMarkdown } from '../render/markdown.js';
 import { wantColor } from '../render/terminal.js';
 import { UsageError, VERSION, writeReport } from './common.js';
 import { ProgressBar, wantProgress } from './progress.js';
-import { isDocument, reportDate, type ReportFormat } from './report-format.js';
+import { isDocument, reportDate, textWidth, type ReportFormat } from './report-format.js';
 
 export interface AnalyzeCommandOptions {
   traces: string[];
@@ -64,6 +64,6 @@ function render(view: AnalyzeView, o: AnalyzeCommandOptions): string {
     case 'html':
       return renderAnalyzeHtml(view);
     case 'text':
-      return renderAnalyzeText(view.report, { color: o.out ? false : wantColor(process.stdout, o.color), width: o.out ? 100 : process.stdout.columns || 100 });
+      return renderAnalyzeText(view.report, { color: o.out ? false : wantColor(process.stdout, o.color), width: textWidth(o.out) });
   }
 }

@@ -14,7 +14,7 @@ import { renderDiffText } from '../render/diff-text.js';
 import { wantColor } from '../render/terminal.js';
 import { UsageError, VERSION, writeReport } from './common.js';
 import { ProgressBar, wantProgress } from './progress.js';
-import { isDocument, reportDate, type ReportFormat } from './report-format.js';
+import { isDocument, reportDate, textWidth, type ReportFormat } from './report-format.js';
 
 export interface DiffCommandOptions {
   good: string;
@@ -65,6 +65,6 @@ function render(view: DiffView, o: DiffCommandOptions): string {
     case 'html':
       return renderDiffHtml(view);
     case 'text':
-      return renderDiffText(view, { color: o.out ? false : wantColor(process.stdout, o.color), width: o.out ? 100 : process.stdout.columns || 100 });
+      return renderDiffText(view, { color: o.out ? false : wantColor(process.stdout, o.color), width: textWidth(o.out) });
   }
 }

@@ -34,3 +34,14 @@ export function reportDate(env: NodeJS.ProcessEnv = process.env): Date {
   if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
   return new Date();
 }
+
+/**
+ * Columns for the text report: the terminal's; in a pipe `COLUMNS` when the
+ * user set it (`COLUMNS=80 tracediff … | less`); else 100, which also suits
+ * a report written to a file.
+ */
+export function textWidth(out: string | undefined, stdout: { columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  const columns = Number(env['COLUMNS']);
+  if (out) return Number.isInteger(columns) && columns >= 40 ? columns : 100;
+  return stdout.columns || (Number.isInteger(columns) && columns >= 40 ? columns : 100);
+}
