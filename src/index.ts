@@ -11,6 +11,7 @@
  *              key events, evidence context and provenance the documents show
  *   render   — text, Markdown, HTML and JSON renderers
  *   export   — the timeline as Chrome Trace Event / Perfetto JSON
+ *   filter   — --pid, --trace/--ignore (strace's syscall sets), --host/--port
  */
 export type * from './model/events.js';
 export type * from './model/values.js';
@@ -79,3 +80,6 @@ export { renderDiffMarkdown, renderAnalyzeMarkdown } from './render/markdown.js'
 export { renderDiffHtml, renderAnalyzeHtml } from './render/html.js';
 export { ChromeTraceWriter, writeChromeTrace } from './export/chrome-trace.js';
 export { checkChromeTrace } from './export/chrome-trace-check.js';
+export { buildEventFilter, filterEventBatches, filtersAnything, FilterSpecError, type EventFilterSpec, type EventFilter } from './filter/event-filter.js';
+export { parseSyscallSet, SyscallSetError, type SyscallSet } from './filter/syscall-set.js';
+export * from './knowledge/syscall-classes.js';

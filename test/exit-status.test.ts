@@ -167,3 +167,38 @@ describe('--help, --version and completion on every command', () => {
     expect(formats.out.split('\n')).toEqual(expect.arrayContaining(['text', 'markdown', 'html', 'json']));
   });
 });
+
+describe('filters through the CLI (docs/filters.md)', () => {
+  it('diff --trace=%network still points at the refused connect, at its line in the full log', async () => {
+    const r = await run(['samples/connect-refused/good-wget.strace', 'samples/connect-refused/bad-wget.strace', '--trace=%network', '--format', 'json']);
+    expect(r.code, r.err).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.divergence.bad).toMatchObject({ file: 'samples/connect-refused/bad-wget.strace', line: 265 });
+    expect(report.divergence.bad.text).toMatch(/connect\(.*ECONNREFUSED/);
+    expect(report.bad.events).toBeLessThan(20);
+  });
+
+  it('parse --port and --pid keep what they name and nothing else', async () => {
+    const packets = await run(['parse', 'samples/captures/http-ok-vs-refused/good.pcap', '--port', '18181']);
+    const kept = packets.out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((e) => /\.18181$/.test(e.src) || /\.18181$/.test(e.dst))).toBe(true);
+    const none = await run(['parse', 'samples/captures/http-ok-vs-refused/good.pcap', '--port', '1']);
+    expect(none.code).toBe(0);
+    expect(none.out).toBe('');
+    const pid = await run(['parse', 'samples/strace-flags/f.strace', '--pid', '24106']);
+    expect(pid.code, pid.err).toBe(0);
+    const events = pid.out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    // grep -c '^24106 ' samples/strace-flags/f.strace, less the resumed halves joined to their calls.
+    expect(events.every((e) => e.pid === 24106)).toBe(true);
+    expect(events.length).toBeGreaterThan(100);
+    expect(events.length).toBeLessThanOrEqual(467);
+  });
+
+  it('a bad filter is one line naming the item, exit 2, before any input is read', async () => {
+    expectTrouble(await run(['parse', 'samples/nginx-cache-enospc/bad.strace', '--trace=%nosuchclass']), /%nosuchclass/);
+    expectTrouble(await run([...ENOSPC, '--ignore=/(unclosed']), /\(unclosed/);
+    expectTrouble(await run(['analyze', 'no/such/file', '--host', 'not-an-ip']), /not-an-ip/);
+    expectTrouble(await run(['parse', 'samples/captures/syn-dropped/bad.pcap', '--port', '70000']), /70000/);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { analyzeTraces } from '../findings/index.js';
 import type { Format } from '../readers/detect.js';
+import type { EventFilterSpec } from '../filter/event-filter.js';
 import { InputError } from '../readers/open.js';
 import type { AnalyzeView } from '../report/analyze-report.js';
 import { describeProduction } from '../report/production.js';
@@ -24,6 +25,8 @@ export interface AnalyzeCommandOptions {
   argv?: readonly string[];
   /** --progress / --no-progress; default: on a terminal outside CI. */
   progress?: boolean;
+  /** --pid, --trace/--ignore, --host/--port (docs/filters.md). */
+  filter?: EventFilterSpec;
   color?: boolean;
   inputFormat?: Format;
   clockOffsets?: Map<string, number>;
@@ -36,6 +39,7 @@ export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> 
     r = await analyzeTraces(o.traces, {
       ...(bar ? { progress: bar } : {}),
       sketch: isDocument(o.format),
+      ...(o.filter ? { filter: o.filter } : {}),
       ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
       ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}),
     });

@@ -5,6 +5,7 @@
 import { diffTraces } from '../diff/diff-traces.js';
 import type { DiffView } from '../report/diff-report.js';
 import type { Format } from '../readers/detect.js';
+import type { EventFilterSpec } from '../filter/event-filter.js';
 import { InputError } from '../readers/open.js';
 import { describeProduction } from '../report/production.js';
 import { renderDiffHtml } from '../render/html.js';
@@ -26,6 +27,8 @@ export interface DiffCommandOptions {
   argv?: readonly string[];
   /** --progress / --no-progress; default: on a terminal outside CI. */
   progress?: boolean;
+  /** --pid, --trace/--ignore, --host/--port on both sides (docs/filters.md). */
+  filter?: EventFilterSpec;
   color?: boolean;
   inputFormat?: Format;
   clockOffsets?: Map<string, number>;
@@ -41,6 +44,7 @@ export async function diffCommand(o: DiffCommandOptions): Promise<number> {
       version: VERSION,
       context: o.context,
       sketch: isDocument(o.format),
+      ...(o.filter ? { filter: o.filter } : {}),
       ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
       ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}),
     });

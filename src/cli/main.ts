@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError, VERSION } from './common.js';
 import { REPORT_FORMATS, reportFormat } from './report-format.js';
+import { filterOptions, filterSpec } from './filter-options.js';
 
 /** yargs drops a bare `-` from variadic positionals; carry it through under another name. */
 const STDIN_ARG = '\u0000stdin';
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
       ['diff <good> <bad>', '$0 <good> <bad>'],
       'Align a good trace with a failing one and report the first meaningful divergence (the default command). Exit 0: same work; 1: divergence; 2: trouble',
       (y) =>
-        y
+        filterOptions(y)
           .positional('good', { describe: 'trace of the run that worked: a strace log, an -ff directory, several files of one run as one comma-separated argument (a,b), or - for standard input', type: 'string', demandOption: true })
           .positional('bad', { describe: 'trace of the run that failed', type: 'string', demandOption: true })
           .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'text: for the terminal (default); markdown: for a postmortem; html: one self-contained page with a timeline picture; json: docs/contract.md (default from --out\'s extension: .md, .html, .json)' })
@@ -49,12 +50,14 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace --out report.html', 'the same as one self-contained HTML page with a timeline picture (format from the extension)')
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace --format markdown > postmortem.md', 'Markdown to paste into a postmortem, with input SHA-256s')
           .example('$0 samples/good-twice/curl/run1.strace samples/good-twice/curl/run2.strace; echo $?', 'two good runs: no divergence, exit 0')
+          .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --trace=%network', 'only the network calls of both runs')
           .example('$0 samples/captures/http-ok-vs-refused/good.pcap samples/captures/http-ok-vs-refused/bad.pcap', 'captures: the RST where good got a SYN-ACK (packet 2)')
           .example('$0 samples/captures/syn-dropped/good-client.strace,samples/captures/syn-dropped/good.pcap samples/captures/syn-dropped/bad-client.strace,samples/captures/syn-dropped/bad.pcap', "a side of one run's strace and capture: good's SYN-ACK never comes"),
       async (args) => {
         const context = args.context;
         if (!Number.isInteger(context) || context < 0 || context > 1000) throw new UsageError(`--context must be a whole number from 0 to 1000, not ${String(args.context)}`);
         // Commands load when used: `parse` of a capture never loads the differ or the text grammars.
+        const filter = filterSpec(args);
         const { diffCommand } = await import('./diff-command.js');
         let clockOffsets: Map<string, number> | undefined;
         if (args.clockOffset?.length) {
@@ -74,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
           bad: fromArg(args.bad as string),
           format: reportFormat(args.format, args.out),
           argv,
+          ...(filter ? { filter } : {}),
           ...(args.out !== undefined ? { out: args.out } : {}),
           context,
           ...(args.color !== undefined ? { color: args.color } : {}),
@@ -83,11 +87,11 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
-      'analyze <trace..>',
+      'analyze <traces..>',
       'Find what went wrong in one incident (no good run needed): failed calls by errno with their usual causes, processes killed or stuck, SYNs unanswered, refusals, resets. Exit 0: no error found; 1: an error finding; 2: trouble',
       (y) =>
-        y
-          .positional('trace', { describe: 'the files of one run: strace logs, captures, tcpdump text (detected from the content); a directory of an -ff set; - is standard input', type: 'string', array: true, demandOption: true })
+        filterOptions(y)
+          .positional('traces', { describe: 'the files of one run: strace logs, captures, tcpdump text (detected from the content); a directory of an -ff set; - is standard input', type: 'string', array: true, demandOption: true })
           .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'text (default), markdown, html or json (docs/contract.md); default from --out\'s extension' })
           .option('out', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
@@ -95,11 +99,14 @@ async function main(argv: string[]): Promise<number> {
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
           .example('$0 analyze samples/nginx-cache-enospc/bad.strace', 'errno.ENOSPC: the cache write that failed, and what to check')
           .example('$0 analyze samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', 'tcp.syn-unanswered: 4 SYNs never answered, and curl exiting 28')
-          .example('$0 analyze samples/captures/http-ok-vs-refused/bad.pcap --format json', 'the contract JSON for a refused connection'),
+          .example('$0 analyze samples/captures/http-ok-vs-refused/bad.pcap --format json', 'the contract JSON for a refused connection')
+          .example('$0 analyze samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap --port 18182 --ignore=%memory', 'only the connection to port 18182, and no memory calls'),
       async (args) => {
+        const filter = filterSpec(args);
         const { analyzeCommand } = await import('./analyze-command.js');
         code = await analyzeCommand({
-          traces: (args.trace as string[]).map(fromArg),
+          ...(filter ? { filter } : {}),
+          traces: (args.traces as string[]).map(fromArg),
           format: reportFormat(args.format, args.out),
           argv,
           ...(args.out !== undefined ? { out: args.out } : {}),
@@ -110,11 +117,11 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
-      'parse <trace..>',
+      'parse <traces..>',
       'Parse traces into the common event timeline: one JSON object a line, or a Chrome/Perfetto trace',
       (y) =>
-        y
-          .positional('trace', {
+        filterOptions(y)
+          .positional('traces', {
             describe: 'strace logs, pcap/pcapng captures, tcpdump text (detected from the content, gzip undone); a directory or several files of a `strace -ff -o trace` set are merged by time; - is standard input',
             type: 'string',
             array: true,
@@ -135,9 +142,11 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 parse --format chrome-trace -o curl.json samples/captures/syn-dropped/bad-client.strace samples/captures/syn-dropped/bad.pcap', "the same for ui.perfetto.dev: a track per process and per connection, arrows from connect to its SYNs")
           .example('strace -f -tt -T -yy -o - ls 2>&1 >/dev/null | $0 parse -', 'parse from standard input'),
       async (args) => {
+        const filter = filterSpec(args);
         const { parseCommand } = await import('./parse-command.js');
         code = await parseCommand({
-          traces: (args.trace as string[]).map(fromArg),
+          ...(filter ? { filter } : {}),
+          traces: (args.traces as string[]).map(fromArg),
           format: args.format,
           out: args.out,
           envelope: args.envelope,

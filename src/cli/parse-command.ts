@@ -11,9 +11,12 @@ import type { Format } from '../readers/detect.js';
 import { InputError, openTraces } from '../readers/open.js';
 import { parseClockOffsets } from '../timeline/clock.js';
 import { UsageError } from './common.js';
+import { buildEventFilter, filterEventBatches, filtersAnything, type EventFilterSpec } from '../filter/event-filter.js';
 
 export interface ParseCommandOptions {
   traces: string[];
+  /** --pid, --trace/--ignore, --host/--port (docs/filters.md). */
+  filter?: EventFilterSpec;
   format: 'jsonl' | 'json' | 'chrome-trace';
   out?: string;
   envelope: boolean;
@@ -61,7 +64,9 @@ export async function parseCommand(o: ParseCommandOptions): Promise<number> {
   const correlating = o.flows !== false && formats.has('strace') && [...formats].some((f) => f !== 'strace');
   // The chrome-trace writer draws arrows from each call to the packets the correlation links it to.
   let correlation: Correlation | undefined;
-  const stream = correlating ? withFlows(opened.events, (c) => { correlation = c; }) : opened.events;
+  const all = correlating ? withFlows(opened.events, (c) => { correlation = c; }) : opened.events;
+  // Filtered after correlation: linking a socket to its connection needs the connect or accept that --trace may drop.
+  const stream = o.filter && filtersAnything(o.filter) ? filterEventBatches(all, buildEventFilter(o.filter)) : all;
   const sink: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   let closed = false;
   sink.on('error', (err: NodeJS.ErrnoException) => {

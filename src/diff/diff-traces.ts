@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Format } from '../readers/detect.js';
 import type { ReadProgress } from '../readers/open.js';
+import type { EventFilterSpec } from '../filter/event-filter.js';
 import { buildDiffReport, type DiffView } from '../report/diff-report.js';
 import { diffSides } from './differ.js';
 import { readSide, type EventSink } from './read-side.js';
@@ -28,6 +29,8 @@ export interface DiffTracesOptions {
   sketch?: boolean;
   /** Told of each input as it opens (the CLI's progress bar). */
   progress?: ReadProgress;
+  /** Events to keep, on both sides (docs/filters.md). */
+  filter?: EventFilterSpec;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -41,6 +44,7 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
     ...(usesStdin ? { onStdinChunk: (c: Buffer) => chunks.push(c) } : {}),
     ...(opts.clockOffsets ? { clockOffsets: opts.clockOffsets, clockOffsetsShared: true } : {}),
     ...(opts.progress ? { progress: opts.progress } : {}),
+    ...(opts.filter ? { filter: opts.filter } : {}),
   };
   // Findings of each side from the same pass that reads it for the differ.
   const incidents: IncidentBuilder[] = [];

@@ -18,6 +18,7 @@ import type { TcpdumpStats } from './tcpdump/parser.js';
 import type { ClockInfo } from '../timeline/clock.js';
 import { buildTimeline, ClockOffsetError, type TimelineSource } from '../timeline/timeline.js';
 import { expandTraceSet, pidFromName } from './trace-set.js';
+import { buildEventFilter, filterEventBatches, filtersAnything, type EventFilterSpec } from '../filter/event-filter.js';
 
 export class InputError extends Error {}
 
@@ -50,6 +51,12 @@ export interface OpenOptions {
   clockOffsetsShared?: boolean;
   /** Told of each input stream as it opens, to show how far reading has got (the CLI's progress bar). */
   progress?: ReadProgress;
+  /**
+   * `--pid`, `--trace`/`--ignore`, `--host`/`--port` (docs/filters.md): events
+   * the filter drops never leave openTraces. Readers still see every line, so
+   * fd tables and unfinished/resumed joins stay right.
+   */
+  filter?: EventFilterSpec;
 }
 
 /** Something that watches bytes being read: `bytesRead` of a file stream, polled, so reading itself is never slowed. */
@@ -146,7 +153,9 @@ export async function openTraces(paths: string[], opts: OpenOptions = {}): Promi
     if (e instanceof ClockOffsetError) throw new InputError(e.message);
     throw e;
   }
-  return { files, events: timeline.events, stats, formats, clocks: timeline.clocks };
+  // A fresh predicate per call: it keeps per-stream state (which pid a pid-less line belongs to), and diff opens each side apart.
+  const events = opts.filter && filtersAnything(opts.filter) ? filterEventBatches(timeline.events, buildEventFilter(opts.filter)) : timeline.events;
+  return { files, events, stats, formats, clocks: timeline.clocks };
 }
 
 /**
