@@ -4,44 +4,19 @@
  * 1 found, 2 trouble with one line on stderr naming the file — and a clean
  * stderr otherwise (no progress line in a pipe, no stack trace ever).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './helpers/corpus.js';
+import { runCli, type Ran } from './helpers/cli.js';
 
-const BIN = join(REPO, 'dist/src/cli/main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'tracediff-exit-'));
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/**
- * The CLI as a child process, asynchronously: a test file of many spawnSync
- * calls blocks vitest's worker long enough for its RPC to time out on a
- * loaded machine.
- */
-function run(args: string[], input?: string | Buffer): Promise<Ran> {
-  // No CI variable: the progress line must stay away because stderr is a pipe, not because CI is set.
-  const env = { ...process.env };
-  delete env['CI'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, timeout: 60_000 });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
-}
+// No CI variable: the progress line must stay away because stderr is a pipe, not because CI is set.
+const run = (args: string[], input?: string | Buffer) => runCli(args, { unset: ['CI'], ...(input !== undefined ? { input } : {}) });
 
 const ENOSPC = ['samples/nginx-cache-enospc/good.strace', 'samples/nginx-cache-enospc/bad.strace'];
 const SAME = ['samples/good-twice/curl/run1.strace', 'samples/good-twice/curl/run2.strace'];

@@ -14,16 +14,15 @@
  * CI installs Chromium at /usr/bin/chromium; without it this file fails
  * (it does not skip).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type Ran } from './helpers/cli.js';
+import { REPO } from './helpers/corpus.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO, 'dist/src/cli/main.js');
 const CHROMIUM = '/usr/bin/chromium';
 const IMAGES = join(REPO, 'docs/images');
 const tmp = mkdtempSync(join(tmpdir(), 'tracediff-html-'));
@@ -118,23 +117,7 @@ const files = new Map<string, string>();
 const timings: string[] = [];
 const t0 = Date.now();
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO, timeout: 120_000, env: { ...process.env, SOURCE_DATE_EPOCH: '0' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { env: { SOURCE_DATE_EPOCH: '0' } });
 
 const slug = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 

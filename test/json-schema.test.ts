@@ -8,7 +8,6 @@
  * shape in src/ fails here until the schema and the docs say the same.
  * Negative cases show the schemas reject what the contract forbids.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, REPO } from './helpers/corpus.js';
+import { runCli, type Ran } from './helpers/cli.js';
 
 const BIN = join(REPO, 'dist/src/cli/main.js');
 const SCHEMAS = join(REPO, 'docs/schema');
@@ -47,24 +47,7 @@ function check(schema: SchemaName, doc: unknown): string[] {
 
 // ---------------------------------------------------------------- the CLI, run concurrently
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO, timeout: 120_000 });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
-    p.stdin.end(input ?? '');
-  });
-}
+const cli = (args: string[], input?: string) => runCli(args, input !== undefined ? { input } : {});
 
 interface Job {
   name: string;
@@ -72,7 +55,7 @@ interface Job {
   input?: string;
 }
 const jobs: Job[] = [];
-const results = new Map<string, Run>();
+const results = new Map<string, Ran>();
 
 // ---------------------------------------------------------------- what is run
 
@@ -243,7 +226,7 @@ afterAll(() => {
   console.log(`json-schema: validated ${validated.diff} diff reports, ${validated.analyze} analyze reports, ${validated.event} events (${[...kindsSeen].map(([k, n]) => `${k} ${n}`).join(', ')})`);
 });
 
-const result = (name: string): Run => {
+const result = (name: string): Ran => {
   const r = results.get(name);
   if (!r) throw new Error(`${name} did not run`);
   return r;

@@ -12,17 +12,15 @@
  * "Timeline of key events" divergence row at the place the JSON report's
  * `divergence.bad` names.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lint } from 'markdownlint/promise';
 import type { Configuration, LintError } from 'markdownlint';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type Ran } from './helpers/cli.js';
+import { REPO } from './helpers/corpus.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO, 'dist/src/cli/main.js');
 const CONFIG = JSON.parse(readFileSync(join(REPO, 'test/markdownlint.json'), 'utf8')) as Configuration;
 
 // ---------------------------------------------------------------- the sample pairs (samples/README.md)
@@ -53,33 +51,17 @@ const badSides = [...new Set(pairs.map(([, b]) => b))];
 
 // ---------------------------------------------------------------- the CLI, run concurrently
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO, timeout: 120_000, env: { ...process.env, SOURCE_DATE_EPOCH: '0' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { env: { SOURCE_DATE_EPOCH: '0' } });
 
 const jobs: Array<[name: string, args: string[]]> = [];
 for (const [g, b] of pairs) {
   jobs.push([`diff ${g} ${b} markdown`, ['diff', g, b, '--format', 'markdown']], [`diff ${g} ${b} json`, ['diff', g, b, '--format', 'json']]);
 }
 for (const b of badSides) jobs.push([`analyze ${b} markdown`, ['analyze', ...b.split(','), '--format', 'markdown']]);
-const results = new Map<string, Run>();
+const results = new Map<string, Ran>();
 const lintErrors = new Map<string, LintError[]>();
 
-function result(name: string): Run {
+function result(name: string): Ran {
   const r = results.get(name);
   if (!r) throw new Error(`${name} did not run`);
   expect(r.err, `${name}: stderr`).toBe('');
@@ -190,7 +172,7 @@ describe('diff --format markdown of every sample pair', () => {
         }
         expect(timeline, '## Timeline of key events').toBeDefined();
         const rows = tableRows(timeline!);
-        for (const r of rows) expect(r, 'Run, Time since start, Source, Event, Why it is here').toHaveLength(5);
+        for (const r of rows) expect(r, 'Ran, Time since start, Source, Event, Why it is here').toHaveLength(5);
         const marked = (run: string) => rows.filter((r) => r[0] === run && r[4]!.startsWith('**divergence**')).map((r) => unquote(r[2]!));
         expect(marked('bad')).toEqual(d.bad ? [where(d.bad)] : []);
         expect(marked('good')).toEqual(d.good ? [where(d.good)] : []);

@@ -19,20 +19,19 @@
  *   report's own SGR sequences ESC[<digits>m.
  * - json: data, kept exactly (consumers escape).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { micromark } from 'micromark';
 import { gfmAutolinkLiteral, gfmAutolinkLiteralHtml } from 'micromark-extension-gfm-autolink-literal';
 import { gfmTable, gfmTableHtml } from 'micromark-extension-gfm-table';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type Ran } from './helpers/cli.js';
+import { REPO } from './helpers/corpus.js';
 import { SCRIPT } from '../src/render/html-assets.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO, 'dist/src/cli/main.js');
 const CHROMIUM = '/usr/bin/chromium';
 const tmp = mkdtempSync(join(tmpdir(), 'tracediff-inject-'));
 
@@ -118,27 +117,11 @@ const argsFor = (c: Case, cmd: Command) => (cmd === 'diff' ? ['diff', c.good, c.
 
 // ---------------------------------------------------------------- running the CLI
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
+const cli = (args: string[]) => runCli(args, { env: { SOURCE_DATE_EPOCH: '0', NO_COLOR: '' } });
 
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO, timeout: 120_000, env: { ...process.env, SOURCE_DATE_EPOCH: '0', NO_COLOR: '' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
-  });
-}
-
-const runs = new Map<string, Run>();
+const runs = new Map<string, Ran>();
 const key = (c: Case, cmd: Command, v: Variant) => `${c.name} / ${cmd} / ${v}`;
-function result(c: Case, cmd: Command, v: Variant): Run {
+function result(c: Case, cmd: Command, v: Variant): Ran {
   const r = runs.get(key(c, cmd, v));
   if (!r) throw new Error(`${key(c, cmd, v)} did not run`);
   return r;
