@@ -134,7 +134,9 @@ export function renderAnalyzeMarkdown(view: AnalyzeView): string {
   const out: string[] = [];
   const errors = count('error');
   out.push(`# tracediff analyze: ${errors ? `${errors} error${errors === 1 ? '' : 's'}` : 'no errors'}`, '');
-  out.push(`**Summary.** ${r.findings.length ? `${errors} error, ${count('warning')} warning and ${count('info')} info findings` : 'Nothing the rules recognise went wrong'} in ${r.files.map((f) => mdCode(f)).join(', ')} (${r.events} events).`, '');
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const tally = `${plural(errors, 'error')}, ${plural(count('warning'), 'warning')} and ${count('info')} info`;
+  out.push(`**Summary.** ${r.findings.length ? tally : 'Nothing the rules recognise went wrong'} in ${r.files.map((f) => mdCode(f)).join(', ')} (${r.events} events).`, '');
   out.push(...findingsSection(r.findings));
   if (view.timeline) out.push(...timelineSection([{ sketch: view.timeline }]));
   out.push(...productionSection(view.produced));
