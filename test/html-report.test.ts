@@ -7,9 +7,11 @@
  * connection is refused or reset), open an evidence's context on click,
  * read with JavaScript off, and print to PDF.
  *
- * It also refreshes docs/images/report-seed000.png and
- * docs/images/report-syn-dropped.png (header, timeline and divergence) on
- * every run; their bytes are not compared, only their size is bounded.
+ * It takes screenshots of the header, timeline and divergence on every run
+ * (their bytes are not compared, only their shape and size); with
+ * TRACEDIFF_UPDATE_SCREENSHOTS=1 it writes them to docs/images/
+ * (report-seed000.png, report-syn-dropped.png), so a plain `npm test`
+ * leaves the work tree clean.
  *
  * CI installs Chromium at /usr/bin/chromium; without it this file fails
  * (it does not skip).
@@ -356,7 +358,7 @@ for (const [name, c] of Object.entries(REPORTS)) {
 
     if (c.screenshot) {
       const image = c.screenshot;
-      it(`writes docs/images/${image} (header, timeline and divergence)`, async () => {
+      it(`screenshots ${image} (header, timeline and divergence; docs/images/ with TRACEDIFF_UPDATE_SCREENSHOTS=1)`, async () => {
         const o = await open(name);
         try {
           const bottom = await o.page.evaluate(() => {
@@ -366,8 +368,10 @@ for (const [name, c] of Object.entries(REPORTS)) {
           const fullHeight = await o.page.evaluate(() => document.documentElement.scrollHeight);
           const height = Math.min(fullHeight, bottom + 16);
           const png = await o.page.screenshot({ fullPage: true, clip: { x: 0, y: 0, width: VIEWPORT.width, height }, type: 'png' });
-          mkdirSync(IMAGES, { recursive: true });
-          const target = join(IMAGES, image);
+          const update = process.env['TRACEDIFF_UPDATE_SCREENSHOTS'] === '1';
+          const dir = update ? IMAGES : mkdtempSync(join(tmpdir(), 'tracediff-shot-'));
+          mkdirSync(dir, { recursive: true });
+          const target = join(dir, image);
           writeFileSync(target, png);
           timings.push(`${image} ${VIEWPORT.width}x${height}, ${png.length} bytes`);
           const written = readFileSync(target);
