@@ -12,25 +12,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../src/cli/parse-command.js';
 import { checkChromeTrace } from '../src/export/chrome-trace-check.js';
-import { ChromeTraceWriter, SYNTHETIC_IDS, writeChromeTrace, type ChromeTraceSummary } from '../src/export/chrome-trace.js';
+import { ChromeTraceWriter, SYNTHETIC_IDS, writeChromeTrace, type ChromeTraceEvent, type ChromeTraceSummary } from '../src/export/chrome-trace.js';
 import type { TraceEvent } from '../src/model/events.js';
 import { openTraces } from '../src/readers/open.js';
 import { CORPUS, REPO, straceFiles } from './helpers/corpus.js';
 
-interface Out {
-  name: string;
-  cat?: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  s?: string;
-  id?: number;
-  bp?: string;
-  cname?: string;
-  args?: Record<string, unknown>;
-}
+type Out = ChromeTraceEvent;
 interface Doc {
   traceEvents: Out[];
   displayTimeUnit: string;

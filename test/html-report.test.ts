@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchPage } from './helpers/browser.js';
 import { runCli, type Ran } from './helpers/cli.js';
 import { REPO } from './helpers/corpus.js';
 
@@ -168,17 +169,7 @@ async function open(name: string, opts: { javaScriptEnabled?: boolean } = {}): P
   const context = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: opts.javaScriptEnabled ?? true });
   const page = await context.newPage();
   const url = pathToFileURL(file).href;
-  const requests: string[] = [];
-  const problems: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  const { requests, problems } = watchPage(page);
   await page.goto(url, { waitUntil: 'load' });
   return { page, context, url, requests, problems };
 }

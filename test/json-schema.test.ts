@@ -16,6 +16,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, REPO } from './helpers/corpus.js';
 import { runCli, type Ran } from './helpers/cli.js';
+import { STRACE_PAIRS } from './helpers/sample-pairs.js';
 
 const BIN = join(REPO, 'dist/src/cli/main.js');
 const SCHEMAS = join(REPO, 'docs/schema');
@@ -64,15 +65,7 @@ const C = (p: string) => join(CORPUS, p);
 
 /** Good and bad sides of every sample pair (a side of several files is one comma-separated argument). */
 const pairs: Array<[good: string, bad: string]> = [
-  [S('nginx-cache-enospc/good.strace'), S('nginx-cache-enospc/bad.strace')],
-  [S('nginx-tmpfs-enospc/good.strace'), S('nginx-tmpfs-enospc/bad.strace')],
-  [S('nginx-tmpfs-enospc/good-ftt.strace'), S('nginx-tmpfs-enospc/bad-ftt.strace')],
-  [S('connect-refused/good.strace'), S('connect-refused/bad.strace')],
-  [S('connect-refused/good-wget.strace'), S('connect-refused/bad-wget.strace')],
-  [S('slow-backend/good.strace'), S('slow-backend/bad.strace')],
-  [S('slow-backend/good-wget.strace'), S('slow-backend/bad-wget.strace')],
-  [S('shell-missing-config/good.strace'), S('shell-missing-config/bad.strace')],
-  ...['curl', 'ls', 'nginx', 'python', 'shell'].map((p): [string, string] => [S(`good-twice/${p}/run1.strace`), S(`good-twice/${p}/run2.strace`)]),
+  ...STRACE_PAIRS,
 ];
 const cap = (d: string, f: string) => S(`captures/${d}/${f}`);
 // Every capture pair from the pcap and from tcpdump's text of it.

@@ -19,6 +19,7 @@ import { lint } from 'markdownlint/promise';
 import type { Configuration, LintError } from 'markdownlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type Ran } from './helpers/cli.js';
+import { STRACE_PAIRS } from './helpers/sample-pairs.js';
 import { REPO } from './helpers/corpus.js';
 
 const CONFIG = JSON.parse(readFileSync(join(REPO, 'test/markdownlint.json'), 'utf8')) as Configuration;
@@ -27,15 +28,7 @@ const CONFIG = JSON.parse(readFileSync(join(REPO, 'test/markdownlint.json'), 'ut
 
 const S = (p: string) => `samples/${p}`;
 const pairs: Array<[good: string, bad: string]> = [
-  [S('nginx-cache-enospc/good.strace'), S('nginx-cache-enospc/bad.strace')],
-  [S('nginx-tmpfs-enospc/good.strace'), S('nginx-tmpfs-enospc/bad.strace')],
-  [S('nginx-tmpfs-enospc/good-ftt.strace'), S('nginx-tmpfs-enospc/bad-ftt.strace')],
-  [S('connect-refused/good.strace'), S('connect-refused/bad.strace')],
-  [S('connect-refused/good-wget.strace'), S('connect-refused/bad-wget.strace')],
-  [S('slow-backend/good.strace'), S('slow-backend/bad.strace')],
-  [S('slow-backend/good-wget.strace'), S('slow-backend/bad-wget.strace')],
-  [S('shell-missing-config/good.strace'), S('shell-missing-config/bad.strace')],
-  ...['curl', 'ls', 'nginx', 'python', 'shell'].map((p): [string, string] => [S(`good-twice/${p}/run1.strace`), S(`good-twice/${p}/run2.strace`)]),
+  ...STRACE_PAIRS,
 ];
 for (const d of ['http-ok-vs-refused', 'syn-dropped', 'reset-after-request', 'udp-port-unreachable', 'any-interface', 'syn-retries-lowered', 'late-backend']) {
   const c = (f: string) => S(`captures/${d}/${f}`);

@@ -28,6 +28,7 @@ import { gfmAutolinkLiteral, gfmAutolinkLiteralHtml } from 'micromark-extension-
 import { gfmTable, gfmTableHtml } from 'micromark-extension-gfm-table';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchPage } from './helpers/browser.js';
 import { runCli, type Ran } from './helpers/cli.js';
 import { REPO } from './helpers/corpus.js';
 import { SCRIPT } from '../src/render/html-assets.js';
@@ -317,17 +318,7 @@ for (const c of CASES) {
         try {
           const page = await context.newPage();
           const url = pathToFileURL(file).href;
-          const requests: string[] = [];
-          const problems: string[] = [];
-          page.on('request', (r) => requests.push(r.url()));
-          page.on('console', (m) => {
-            if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-          });
-          page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-          page.on('dialog', (d) => {
-            problems.push(`dialog: ${d.message()}`);
-            void d.dismiss();
-          });
+          const { requests, problems } = watchPage(page);
           await page.goto(url, { waitUntil: 'load' });
           await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
           const dom = await page.evaluate(() => {

@@ -246,7 +246,8 @@ function locKey(l: { file: string; line?: number; packet?: number }): string {
 }
 
 /** One Trace Event Format event as written. */
-interface OutEvent {
+/** One event as written: the Trace Event Format's fields this exporter uses. */
+export interface ChromeTraceEvent {
   name: string;
   cat?: string;
   ph: string;
@@ -387,7 +388,7 @@ export class ChromeTraceWriter {
 
   // -------------------------------------------------------------------------
 
-  private emit(e: OutEvent): string {
+  private emit(e: ChromeTraceEvent): string {
     this.summary.traceEvents++;
     return (this.written++ === 0 ? '\n' : ',\n') + JSON.stringify(e);
   }
@@ -612,7 +613,7 @@ export class ChromeTraceWriter {
     if (ev.injected) args.injected = true;
     if (placed.ts !== start) args.shiftedUs = us(placed.ts - start);
     this.summary.slices++;
-    const out: OutEvent = { name: ev.name, cat, ph: 'X', ts: us(placed.ts), dur: us(placed.dur), pid, tid, args };
+    const out: ChromeTraceEvent = { name: ev.name, cat, ph: 'X', ts: us(placed.ts), dur: us(placed.dur), pid, tid, args };
     if (cname) out.cname = cname;
     return this.emit(out) + this.flows(ev, pid, tid, placed.ts);
   }
@@ -624,7 +625,7 @@ export class ChromeTraceWriter {
     args.file = ev.file;
     if (ev.line !== undefined) args.line = ev.line;
     this.summary.instants++;
-    const out: OutEvent = { name, cat, ph: 'i', s: 't', ts: us(ts), pid, tid, args };
+    const out: ChromeTraceEvent = { name, cat, ph: 'i', s: 't', ts: us(ts), pid, tid, args };
     if (cname) out.cname = cname;
     return this.emit(out);
   }
@@ -751,7 +752,7 @@ export class ChromeTraceWriter {
     if (ev.line !== undefined) args.line = ev.line;
     if (ev.flow !== undefined) args.flow = ev.flow;
     this.summary.packets++;
-    const out: OutEvent = { name, cat, ph: 'i', s: 't', ts: us(ts), pid, tid, args };
+    const out: ChromeTraceEvent = { name, cat, ph: 'i', s: 't', ts: us(ts), pid, tid, args };
     if (cname) out.cname = cname;
     return this.emit(out) + this.flows(ev, pid, tid, ts);
   }
