@@ -346,7 +346,7 @@ function fastClose(s: string, start: number): number {
   return inString ? -1 : k;
 }
 
-type ArgsEnd = { kind: 'close' | 'unfinished' | 'detached' | 'open'; at: number };
+export type ArgsEnd = { kind: 'close' | 'unfinished' | 'detached' | 'open'; at: number };
 
 export function findArgsEnd(s: string, start: number): ArgsEnd {
   let depth = 0;

@@ -137,8 +137,15 @@ interface Anchor {
   t: number;
 }
 
+/**
+ * A label the sketch keeps for the whole run, as a string of its own: a
+ * slice of a reader's text would keep that whole chunk of the input alive
+ * (V8 slices and concatenations point into their parents), hundreds of MB
+ * for a few thousand kept labels.
+ */
 function shortLabel(s: string): string {
-  return s.length <= LABEL_MAX ? s : s.slice(0, LABEL_MAX - 1) + '…';
+  const cut = s.length <= LABEL_MAX ? s : s.slice(0, LABEL_MAX - 1) + '…';
+  return Buffer.from(cut, 'utf8').toString('utf8');
 }
 
 function callLabel(ev: Extract<TraceEvent, { kind: 'syscall' }>): string {
@@ -170,7 +177,15 @@ function isKey(ev: Drawn, tcp: PacketAnalysis | null | undefined): boolean {
   }
 }
 
+/** The item as the sketch keeps it: its strings copied out of the reader's text (see shortLabel). */
 function sketchItem(ev: Drawn, tcp: PacketAnalysis | null | undefined, t: number, key: boolean): SketchItem {
+  const item = buildItem(ev, tcp, t, key);
+  item.label = shortLabel(item.label);
+  if (item.error !== undefined) item.error = shortLabel(item.error);
+  return item;
+}
+
+function buildItem(ev: Drawn, tcp: PacketAnalysis | null | undefined, t: number, key: boolean): SketchItem {
   const place = { file: ev.file, ...(ev.line !== undefined ? { line: ev.line } : {}), ...(ev.packet !== undefined ? { packet: ev.packet } : {}) };
   switch (ev.kind) {
     case 'packet': {
