@@ -23,7 +23,7 @@
  * values-parser.ts. It returns offsets and small strings, never events: the
  * reader in src/ gives them meaning.
  */
-import { DELETED, scanDecoration } from './tokens.js';
+import { DELETED, scanBudget, scanDecoration } from './tokens.js';
 
 export type RecordKind =
   | 'call'
@@ -314,8 +314,12 @@ function argsAndTail(s: string, start: number, rec: LineRecord, mode: 'call' | '
   rec.argsEnd = close.at;
   // `<... foo resumed> <unfinished ...>) = ?` and, with -e status=unfinished, `foo(a,  <unfinished ...>) = ?`:
   // the task died inside the call; the marker is not an argument.
-  const marker = s.lastIndexOf(UNFINISHED, close.at);
-  if (marker >= start && s.slice(marker + UNFINISHED.length, close.at).trim() === '') {
+  // The marker ends the arguments, whitespace aside: looked for there, not with lastIndexOf, which
+  // searched back to the start of the line for every record glued on it (fuzzing: quadratic; docs/fuzzing.md).
+  let e = close.at;
+  while (e > start && isTrimmed(s.charCodeAt(e - 1))) e--;
+  const marker = e - UNFINISHED.length;
+  if (marker >= start && s.startsWith(UNFINISHED, marker)) {
     rec.argsEnd = trimBack(s, start, marker);
     rec.interrupted = true;
   }
@@ -323,6 +327,11 @@ function argsAndTail(s: string, start: number, rec: LineRecord, mode: 'call' | '
 }
 
 const UNFINISHED = '<unfinished ...>';
+
+/** What String#trim removes: ECMAScript WhiteSpace and LineTerminator. */
+function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
 /**
  * The common case without a character-by-character walk: the call's closing
@@ -351,6 +360,8 @@ export type ArgsEnd = { kind: 'close' | 'unfinished' | 'detached' | 'open'; at: 
 export function findArgsEnd(s: string, start: number): ArgsEnd {
   let depth = 0;
   const n = s.length;
+  // Decorations that never close are charged to this budget (see scanBudget): linear, not quadratic.
+  const budget = scanBudget(n - start);
   for (let i = start; i < n; i++) {
     const c = s.charCodeAt(i);
     switch (c) {
@@ -381,7 +392,7 @@ export function findArgsEnd(s: string, start: number): ArgsEnd {
         if (s.startsWith('<unfinished ...>', i)) return { kind: 'unfinished', at: trimBack(s, start, i) };
         if (s.startsWith('<detached ...>', i)) return { kind: 'detached', at: trimBack(s, start, i) };
         if (s.charCodeAt(i + 1) === 60) { i++; break; }
-        const e = scanDecoration(s, i);
+        const e = scanDecoration(s, i, budget);
         if (e > 0) i = e - 1;
         break;
       }

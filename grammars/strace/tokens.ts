@@ -19,7 +19,7 @@ export const DELETED = '(deleted)';
 
 export const matchDecoration: CustomPatternMatcherFunc = (text, offset) => {
   if (text.charCodeAt(offset) !== 60 /* < */ || text.charCodeAt(offset + 1) === 60) return null;
-  let end = scanDecoration(text, offset);
+  let end = scanDecoration(text, offset, lexing(text).budget);
   if (end < 0) return null;
   // strace 6 prints an unlinked file's marker after the bracket: `12</tmp/x>(deleted)`.
   if (text.startsWith(DELETED, end)) end += DELETED.length;
@@ -28,11 +28,51 @@ export const matchDecoration: CustomPatternMatcherFunc = (text, offset) => {
 };
 
 /**
+ * Characters that scans finding no closing `>` may still read, for one text.
+ * Fuzzing (docs/fuzzing.md): each `<` that never closes made the scan read
+ * to the end of the text, so a line of many (`foo(< < < …) = 0`) took time
+ * quadratic in its length: 6.7 s for 80 KB, hours for 10 MB. With a budget
+ * of a few times the text's length the work stays linear; once it is spent,
+ * a `<` is no decoration (real decorations close, and cost nothing here).
+ */
+export interface ScanBudget {
+  left: number;
+}
+
+export function scanBudget(textLength: number): ScanBudget {
+  return { left: 4 * textLength + 65536 };
+}
+
+/**
+ * What the custom matchers below know about the text being lexed: the
+ * decoration budget, and from where on no string or comment can close
+ * (a scan that ran to the end without closing proves it for every later
+ * start, so the next `"` or `/*` is answered at once instead of read to the
+ * end again: fuzzing found `/* /* /* …` quadratic). Reset for each text.
+ */
+const lex = { text: '', budget: scanBudget(0), noStringEndFrom: Infinity, noCommentEndFrom: Infinity };
+
+/** Called by parseArgList before each tokenize; the matchers also notice a new text themselves. */
+export function startLexing(text: string): void {
+  lex.text = text;
+  lex.budget = scanBudget(text.length);
+  lex.noStringEndFrom = Infinity;
+  lex.noCommentEndFrom = Infinity;
+}
+
+function lexing(text: string): typeof lex {
+  if (text !== lex.text) startLexing(text);
+  return lex;
+}
+
+/**
  * Index just past the `>` closing the decoration opening at `start`, or -1.
  * Exported because the envelope scanner needs the same bracket rule to skip
  * decorations when it looks for the closing parenthesis of a call.
+ * A failed scan is charged to `budget`; with the budget spent, -1 at once.
  */
-export function scanDecoration(text: string, start: number): number {
+export function scanDecoration(text: string, start: number, budget?: ScanBudget): number {
+  if (budget && budget.left <= 0) return -1;
   let angle = 0;
   let square = 0;
   const n = text.length;
@@ -49,6 +89,7 @@ export function scanDecoration(text: string, start: number): number {
       }
     }
   }
+  if (budget) budget.left -= n - start;
   return -1;
 }
 
@@ -59,17 +100,23 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+
  */
 const matchString: CustomPatternMatcherFunc = (text, offset) => {
   if (text.charCodeAt(offset) !== 34) return null;
+  const st = lexing(text);
+  if (offset >= st.noStringEndFrom) return null;
   for (let i = offset + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) i++;
     else if (c === 34) return [text.slice(offset, i + 1)] as unknown as RegExpExecArray;
   }
+  st.noStringEndFrom = offset;
   return null;
 };
 
 const matchComment: CustomPatternMatcherFunc = (text, offset) => {
   if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return null;
+  const st = lexing(text);
+  if (offset >= st.noCommentEndFrom) return null;
   const end = text.indexOf('*/', offset + 2);
+  if (end < 0) st.noCommentEndFrom = offset;
   return end < 0 ? null : ([text.slice(offset, end + 2)] as unknown as RegExpExecArray);
 };
 

@@ -146,6 +146,7 @@ export interface ValuesParse {
 
 /** Parse an argument list (the text between a call's parentheses). */
 export function parseArgList(text: string): ValuesParse {
+  T.startLexing(text);
   const lexed = T.valueLexer.tokenize(text);
   valuesParser.input = lexed.tokens;
   const cst = valuesParser.argList();

@@ -65,6 +65,27 @@ let LengthType: TokenType;
 let TcpFlagsType: TokenType;
 let LParenType: TokenType;
 
+/**
+ * The nearest TcpFlags, LParen or EpColon before the last token, kept up to
+ * date as the token list grows. Fuzzing (docs/fuzzing.md): looking back
+ * through the whole list at every `length N` made a line of many
+ * (`IP length 1 length 1 …`) quadratic: 2.9 s for 360 KB, hours for 10 MB.
+ */
+const nearest = { tokens: undefined as IToken[] | undefined, scanned: 0, type: undefined as TokenType | undefined };
+
+function nearestDecisive(tokens: IToken[]): TokenType | undefined {
+  if (nearest.tokens !== tokens || nearest.scanned > tokens.length - 1) {
+    nearest.tokens = tokens;
+    nearest.scanned = 0;
+    nearest.type = undefined;
+  }
+  for (; nearest.scanned < tokens.length - 1; nearest.scanned++) {
+    const k = tokens[nearest.scanned]!.tokenType;
+    if (k === TcpFlagsType || k === LParenType || k === EpColonType) nearest.type = k;
+  }
+  return nearest.type;
+}
+
 const matchRest: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => {
   const prev = tokens[tokens.length - 1];
   if (!prev) return null;
@@ -74,12 +95,7 @@ const matchRest: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => 
     // (The -v header's `length N [was 0, presumed TSO]` is not TCP's: its `(` is nearer than any `Flags [`.)
     const c = text.charCodeAt(offset);
     if (c !== 58 /* : */ && c !== 32) return null;
-    for (let i = tokens.length - 2; i >= 0; i--) {
-      const k = tokens[i]!.tokenType;
-      if (k === TcpFlagsType) return match(text, offset, text.length);
-      if (k === LParenType || k === EpColonType) return null;
-    }
-    return null;
+    return nearestDecisive(tokens) === TcpFlagsType ? match(text, offset, text.length) : null;
   }
   if (t !== EpColonType && t !== ExtHdrType) return null;
   if (text.charCodeAt(offset) !== 32) return null;
@@ -123,17 +139,26 @@ const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c
  * pair's colon, not part of the address. Hex-only words (`dead`) are not
  * addresses unless they hold a `:` or `.`.
  */
+/**
+ * The longest address token: an IPv6 address with an embedded IPv4 one and a
+ * port is 51 characters. Fuzzing (docs/fuzzing.md): a long run of hex
+ * digits, `:` and `.` that is no address (`1:1:1:…x`, `:::…`) was read to
+ * its end again from each of its positions the lexer tried: quadratic.
+ */
+const MAX_ADDR = 128;
+
 const matchAddr: CustomPatternMatcherFunc = (text, offset) => {
   let i = offset;
   let seps = 0;
   let letters = 0;
-  for (; i < text.length; i++) {
+  const stop = Math.min(text.length, offset + MAX_ADDR + 1);
+  for (; i < stop; i++) {
     const c = text.charCodeAt(i);
     if (c === 58 || c === 46) seps++;
     else if (isHex(c)) { if (c > 57) letters++; }
     else break;
   }
-  if (i === offset) return null;
+  if (i === offset || i - offset > MAX_ADDR) return null;
   const next = text.charCodeAt(i);
   if (!(Number.isNaN(next) || next === 32 || next === 44 /* , */ || next === 41 /* ) */)) return null;
   let end = i;
@@ -154,6 +179,12 @@ const matchAddr: CustomPatternMatcherFunc = (text, offset) => {
  * so nested `flags [AH]`, `{0x1,0x2}` and a cut-off `[|tcp]` stay inside.
  */
 const matchOption: CustomPatternMatcherFunc = (text, offset) => {
+  // Only where its start_chars_hint says it may start (printable ASCII). Fuzzing (docs/fuzzing.md):
+  // Chevrotain's error recovery tries custom matchers at every offset of a run of characters no
+  // token starts with (non-ASCII, control characters after `options [`); reading on to the next
+  // `,` or `]` from each of them was quadratic, 10 s for 98 000 U+FFFD. The tokens are the same.
+  const c0 = text.charCodeAt(offset);
+  if (c0 < 32 || c0 > 126) return null;
   let depth = 0;
   let i = offset;
   for (; i < text.length; i++) {
@@ -183,7 +214,10 @@ export const IP6Kw = createToken({ name: 'IP6Kw', pattern: /IP6(?= )/ });
 export const IPKw = createToken({ name: 'IPKw', pattern: /IP(?= )/ });
 
 // TCP
-export const TcpFlags = createToken({ name: 'TcpFlags', pattern: /Flags \[[^\]]*\]/ });
+// Fuzzing (docs/fuzzing.md): the bracketed and parenthesised tokens stop at the next opening bracket
+// too (`[^[\]]`, `[^()]`), so a failed match ends there rather than at the end of the line: a line of
+// many `[` (or `Flags [`, `cksum 0x1 (`) was quadratic, 4 s for 80 KB. None of them nests in tcpdump's text.
+export const TcpFlags = createToken({ name: 'TcpFlags', pattern: /Flags \[[^[\]]*\]/ });
 /** -q: `tcp 12` (protocol and payload length only). */
 export const QuietTcp = createToken({ name: 'QuietTcp', pattern: /tcp \d+/ });
 export const Seq = createToken({ name: 'Seq', pattern: /seq \d+(?::\d+)?/ });
@@ -191,7 +225,7 @@ export const Ack = createToken({ name: 'Ack', pattern: /ack \d+/ });
 export const Win = createToken({ name: 'Win', pattern: /win \d+/ });
 export const Urg = createToken({ name: 'Urg', pattern: /urg \d+/ });
 /** -v: `cksum 0x1234 (correct)` / `cksum 0x1234 (incorrect -> 0x5678)`. */
-export const Cksum = createToken({ name: 'Cksum', pattern: /cksum 0x[0-9a-f]+ \([^)]*\)/ });
+export const Cksum = createToken({ name: 'Cksum', pattern: /cksum 0x[0-9a-f]+ \([^()]*\)/ });
 export const OptOpen = createToken({ name: 'OptOpen', pattern: /options \[/, push_mode: 'options' });
 export const IpOptions = createToken({ name: 'IpOptions', pattern: matchIpOptions, start_chars_hint: ['o'], line_breaks: false });
 /** TCP's payload length, and the IPv4 -v header's total length. */
@@ -202,20 +236,21 @@ export const Tos = createToken({ name: 'Tos', pattern: /tos 0x[0-9a-f]+(?:,(?:EC
 export const Ttl = createToken({ name: 'Ttl', pattern: /ttl \d+/ });
 export const Id = createToken({ name: 'Id', pattern: /id \d+/ });
 export const Offset = createToken({ name: 'Offset', pattern: /offset \d+/ });
-export const IpFlags = createToken({ name: 'IpFlags', pattern: /flags \[[^\]]*\]/ });
+export const IpFlags = createToken({ name: 'IpFlags', pattern: /flags \[[^[\]]*\]/ });
 export const Proto = createToken({ name: 'Proto', pattern: /proto [^\s,()]+ \(\d+\)/ });
 export const BadCksum = createToken({ name: 'BadCksum', pattern: /bad cksum [0-9a-f]+ \(->[0-9a-f]+\)!/ });
 // IPv6 -v header: (class 0x10, flowlabel 0x12345, hlim 64, next-header TCP (6)[,] payload length[:] 40)
 export const Class = createToken({ name: 'Class', pattern: /class 0x[0-9a-f]+/ });
 export const Flowlabel = createToken({ name: 'Flowlabel', pattern: /flowlabel 0x[0-9a-f]+/ });
 export const Hlim = createToken({ name: 'Hlim', pattern: /hlim \d+/ });
-export const NextHeader = createToken({ name: 'NextHeader', pattern: /next-header [^(,)]+ \(\d+\)/ });
+/** The protocol name is short (tcpdump's longest is about 20 characters): bounded, so a failed match is cheap. */
+export const NextHeader = createToken({ name: 'NextHeader', pattern: /next-header [^(,)]{1,64} \(\d+\)/ });
 export const PayloadLength = createToken({ name: 'PayloadLength', pattern: /payload length:? \d+/ });
 
 /** `[|tcp]`: the capture ended inside this layer. */
-export const Trunc = createToken({ name: 'Trunc', pattern: /\[\|[^\]]*\]/ });
+export const Trunc = createToken({ name: 'Trunc', pattern: /\[\|[^[\]]*\]/ });
 /** `[bad hdr length 8 - too short, < 20]`, `[bad opt]`, `[total length 52 > length 40]`, `[version 6 != 4]`. */
-export const Bracket = createToken({ name: 'Bracket', pattern: /\[[^\]]*\]/ });
+export const Bracket = createToken({ name: 'Bracket', pattern: /\[[^[\]]*\]/ });
 export const Invalid = createToken({ name: 'Invalid', pattern: /\(invalid\)/ });
 /** IP's own complaints: `truncated-ip - 8 bytes missing!` (sometimes glued to the address after it), `bad-len 20`, `bad-hlen 4`. */
 export const IpComplaint = createToken({ name: 'IpComplaint', pattern: /truncated-ip6? - \d+ bytes missing!|bad-h?len \d+/ });

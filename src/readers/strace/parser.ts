@@ -66,6 +66,8 @@ const TIPS_TOP = /^ {2}_{30,} {5,}_{4}\s*$/;
 const INTERLEAVED_OUTPUT = /^([\s\S]*, \d+)([^\d,\s)x][\s\S]*)$/;
 const TABLE_ROW = /^\s*(\d+[.,]\d+|\d+)\s/;
 const MAX_JOIN_CHARS = 1 << 20;
+/** Records read from one line glued together (real logs glue two or three: output of two processes). */
+const MAX_GLUED = 256;
 
 export class StraceParser {
   readonly stats: ParseStats = { lines: 0, blank: 0, classified: 0, unparsed: 0, byKind: {} };
@@ -83,6 +85,8 @@ export class StraceParser {
   private partial: Partial | undefined;
   private lastSyscall: SyscallEvent | undefined;
   private summaryColumns: string[] | undefined;
+  /** Records glued on the current line so far (see MAX_GLUED). */
+  private glued = 0;
 
   // time state
   private dayOffset = 0;
@@ -214,7 +218,7 @@ export class StraceParser {
         this.exit(rec, lineNo);
         break;
       case 'attached':
-        this.emit({ ...this.base(rec, lineNo, 'attach'), ...(rec.num !== undefined ? { threads: rec.num } : {}) });
+        this.emit({ ...this.base(rec, lineNo, 'attach'), ...(finite(rec.num) !== undefined ? { threads: rec.num } : {}) });
         break;
       case 'detach':
         this.emit({ ...this.base(rec, lineNo, 'detach') });
@@ -244,9 +248,19 @@ export class StraceParser {
     if (rec.restStart !== undefined) {
       // Something follows a complete record on the same line: another record glued on, or junk.
       const rest = scanLine(text, rec.restStart);
-      if (rest.kind !== 'bad' && rest.kind !== 'blank') {
+      if (rest.kind !== 'bad' && rest.kind !== 'blank' && this.glued >= MAX_GLUED) {
+        // Each glued record is one level of recursion (line → record → line): fuzzing found a line of
+        // 16 000 (`exit_group(0) = ?oup(0) = ?…`) that overflowed the stack (docs/fuzzing.md).
+        this.unparsed(text.slice(rec.restStart), lineNo, `more than ${MAX_GLUED} records glued on one line: the rest is not read`, 1);
+        this.stats.classified -= 1;
+      } else if (rest.kind !== 'bad' && rest.kind !== 'blank') {
         this.stats.classified -= nLines;
-        this.line(text, lineNo, rec.restStart);
+        this.glued++;
+        try {
+          this.line(text, lineNo, rec.restStart);
+        } finally {
+          this.glued--;
+        }
       } else {
         this.unparsed(text.slice(rec.restStart), lineNo, 'unexpected text after a complete record', 1);
         this.stats.classified -= 1;
@@ -259,15 +273,21 @@ export class StraceParser {
   private base<K extends TraceEvent['kind']>(rec: LineRecord, lineNo: number, kind: K): { kind: K; file: string; line: number; pid?: number; time?: number; timeText?: string; comm?: string } {
     // `kind` first, so every event serialises with it leading.
     const b: { kind: K; file: string; line: number; pid?: number; time?: number; timeText?: string; comm?: string } = { kind, file: this.file, line: lineNo };
-    const pid = rec.pid ?? this.defaultPid;
+    const pid = finite(rec.pid) ?? this.defaultPid;
     if (pid !== undefined) b.pid = pid;
     if (rec.comm !== undefined) b.comm = rec.comm;
     if (rec.timeText !== undefined) {
       b.timeText = rec.timeText;
-      b.time = this.clock(rec.timeText);
+      // A stamp of hundreds of digits is Infinity: no `time` (JSON has no Infinity), the text stays.
+      const t = this.clock(rec.timeText);
+      if (Number.isFinite(t)) b.time = t;
     } else if (rec.relText !== undefined) {
-      this.relSum += Number(rec.relText);
-      b.time = round9(this.relSum);
+      // Fuzzing: one absurd `(+999…)` made every later time Infinity; it is left out of the sum.
+      const r = finite(Number(rec.relText));
+      if (r !== undefined) {
+        this.relSum += r;
+        b.time = round9(this.relSum);
+      }
     }
     return b;
   }
@@ -329,7 +349,7 @@ export class StraceParser {
   private waiting = new Map<SyscallEvent, Pending>();
 
   private resumed(rec: LineRecord, text: string, lineNo: number): void {
-    const pid = rec.pid ?? this.defaultPid;
+    const pid = finite(rec.pid) ?? this.defaultPid;
     const name = rec.name!;
     let key = pendingKey(pid, name);
     let p = this.pending.get(key);
@@ -405,12 +425,14 @@ export class StraceParser {
     if (rec.injected) ev.injected = true;
     if (rec.durationText !== undefined) {
       ev.durationText = rec.durationText;
-      ev.duration = Number(rec.durationText);
+      const d = finite(Number(rec.durationText));
+      if (d !== undefined) ev.duration = d;
     }
   }
 
   private prefixExtras(rec: LineRecord, ev: SyscallEvent): void {
-    if (rec.relText !== undefined) ev.relative = Number(rec.relText);
+    const rel = rec.relText !== undefined ? finite(Number(rec.relText)) : undefined;
+    if (rel !== undefined) ev.relative = rel;
     if (rec.ip !== undefined) ev.ip = rec.ip;
     if (rec.sysno !== undefined) ev.syscallNumber = rec.sysno;
   }
@@ -456,11 +478,13 @@ export class StraceParser {
 
   private exit(rec: LineRecord, lineNo: number): void {
     const ev: ExitEvent = { ...this.base(rec, lineNo, 'exit') };
-    if (rec.kind === 'exited') ev.code = rec.num;
-    else if (rec.kind === 'killed') {
+    const num = finite(rec.num);
+    if (rec.kind === 'exited') {
+      if (num !== undefined) ev.code = num;
+    } else if (rec.kind === 'killed') {
       ev.signal = rec.name;
       if (rec.coreDumped) ev.coreDumped = true;
-    } else ev.supersededBy = rec.num;
+    } else if (num !== undefined) ev.supersededBy = num;
     // The process is gone: its calls still waiting will never resume (a superseded thread's execve resumes in the leader).
     const pid = ev.pid;
     for (const [k, p] of this.pending) {
@@ -540,7 +564,7 @@ export class StraceParser {
     }
     const ev: SummaryEvent = { kind: 'summary', file: this.file, line: lineNo, syscall: name, columns };
     const num = (c: string) => (columns[c] !== undefined ? Number(columns[c]!.replace(',', '.')) : undefined);
-    const set = <K extends keyof SummaryEvent>(k: K, v: SummaryEvent[K] | undefined) => { if (v !== undefined && !Number.isNaN(v)) ev[k] = v; };
+    const set = <K extends keyof SummaryEvent>(k: K, v: SummaryEvent[K] | undefined) => { if (v !== undefined && Number.isFinite(v)) ev[k] = v; };
     set('calls', num('calls'));
     set('errors', num('errors'));
     set('seconds', num('seconds') ?? num('total'));
@@ -615,6 +639,15 @@ function splitHeader(text: string): string[] {
 function dumpBytes(body: string): string {
   const hex = body.slice(7, 7 + 50);
   return hex.replace(/[^0-9a-f]/g, '').slice(0, 32);
+}
+
+/**
+ * A number only when it is finite. Fuzzing (docs/fuzzing.md): digits by the
+ * hundred in a pid, an exit code, a timestamp or a -T duration made
+ * Infinity, which JSON writes as null (`"pid": null`, `"time": null`).
+ */
+function finite(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
 function round9(x: number): number {

@@ -25,9 +25,13 @@ export interface ArgsResult {
 export function parseArgs(text: string): ArgsResult {
   if (text.length === 0) return { args: [] };
   // The grammar is recursive: refuse absurd nesting up front rather than exhaust the stack.
-  const depth = nestingDepth(text);
+  const { depth, tokens } = argShape(text);
   if (depth > MAX_DEPTH) return { args: [], error: `arguments nested ${depth} levels deep (limit ${MAX_DEPTH}); kept as text` };
+  // And absurd length in tokens: each costs a token object and CST nodes (fuzzing: 10 MB of `1, 1, …`
+  // took more than 512 MiB of heap). Strings are one token however long.
+  if (tokens > MAX_TOKENS) return { args: [], error: `arguments of about ${tokens} tokens (limit ${MAX_TOKENS}); kept as text` };
   try {
+    exprOps = 0;
     const p = parseArgList(text);
     if (p.error || !p.cst) {
       const e = p.error!;
@@ -35,6 +39,7 @@ export function parseArgs(text: string): ArgsResult {
     }
     return { args: argList(p.cst) };
   } catch (e) {
+    if (e instanceof TooComplex) return { args: [], error: `${e.message}; kept as text` };
     // Last resort for inputs the depth check cannot foresee: the event survives with its text.
     if (e instanceof RangeError) return { args: [], error: `arguments too complex to parse (${e.message}); kept as text` };
     throw e;
@@ -44,18 +49,42 @@ export function parseArgs(text: string): ArgsResult {
 /** Real strace output nests a handful of levels (netlink messages reach about a dozen). */
 export const MAX_DEPTH = 256;
 
-function nestingDepth(text: string): number {
+/**
+ * The most tokens an argument list may have. The largest in 3 million lines of
+ * real strace output (../shared/corpus, samples/, bench/data) has 779; a token
+ * with its share of the CST costs a few hundred bytes, so this bounds the heap
+ * of one line at tens of MiB.
+ */
+export const MAX_TOKENS = 100_000;
+
+/** Characters of an identifier or a number: a run of them lexes to at most two tokens (`123abc`: a number, then a name). */
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+
+/** Nesting depth, and an upper bound of the token count: a string counts one (one that never closes, one a character), a word two, any other character but a space one. */
+function argShape(text: string): { depth: number; tokens: number } {
   let depth = 0;
   let max = 0;
+  let tokens = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
+      const open = i;
+      tokens++;
       for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
-    } else if (c === 40 || c === 91 || c === 123) {
+      // A string that never closes lexes as one token a character: count them all.
+      if (i >= text.length) tokens += text.length - open;
+      continue;
+    }
+    if (isWordChar(c)) {
+      if (i === 0 || !isWordChar(text.charCodeAt(i - 1))) tokens += 2;
+      continue;
+    }
+    if (c !== 32) tokens++;
+    if (c === 40 || c === 91 || c === 123) {
       if (++depth > max) max = depth;
     } else if (c === 41 || c === 93 || c === 125) depth--;
   }
-  return max;
+  return { depth: max, tokens };
 }
 
 function argList(n: CstNode): Value[] {
@@ -120,10 +149,24 @@ function term(n: CstNode): Value {
   return words.length === 1 ? words[0]! : { type: 'seq', items: words };
 }
 
+/**
+ * Operators (other than a flag set's `|`) in one argument list: each nests
+ * the expression tree one level deeper. Fuzzing (docs/fuzzing.md): a line
+ * of `</</</…` made an expression 49 000 levels deep, and JSON.stringify of
+ * its event overflowed the stack. Real strace output has a handful
+ * (`8192*1024`, `4*4096+3`).
+ */
+export const MAX_EXPR_OPS = 1024;
+let exprOps = 0;
+
+class TooComplex extends Error {}
+
 function chain(operands: Value[], ops: string[]): Value {
   if (ops.length === 0) return operands[0]!;
   // A run of `|` is a flag set, the commonest case by far: keep it flat.
   if (ops.every((o) => o === '|')) return { type: 'flags', items: operands };
+  exprOps += ops.length;
+  if (exprOps > MAX_EXPR_OPS) throw new TooComplex(`arguments with more than ${MAX_EXPR_OPS} operators`);
   // strace's expressions are short and only meant for reading; left-to-right
   // nesting keeps every operand without pretending to know C precedence.
   let acc = operands[0]!;

@@ -339,8 +339,35 @@ export class TcpdumpTextParser {
   /** Emit the held packet. */
   private close(): void {
     if (this.open) {
+      scrubInfinite(this.open);
       this.out.push(this.open);
       this.open = undefined;
+    }
+  }
+}
+
+/**
+ * Fuzzing (docs/fuzzing.md): a field printed with hundreds of digits (`-#`
+ * number, timestamp, ttl, seq, win, length, caplen...) reads as Infinity,
+ * which JSON writes as null (`"packet": null`, `"time": null`). Such a field
+ * is left out, with a note; the line's text keeps what was printed.
+ */
+function scrubInfinite(ev: PacketEvent): void {
+  const rec = ev as unknown as Record<string, unknown>;
+  for (const k in rec) {
+    const v = rec[k];
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      delete rec[k];
+      note(ev, `${k} out of range (${v})`);
+    }
+  }
+  const frag = ev.frag as unknown as Record<string, unknown> | undefined;
+  if (frag) {
+    for (const k of ['id', 'offset']) {
+      if (typeof frag[k] === 'number' && !Number.isFinite(frag[k])) {
+        frag[k] = 0;
+        note(ev, `fragment ${k} out of range`);
+      }
     }
   }
 }

@@ -181,6 +181,9 @@ export class Clock {
           }
         }
         if (st.sign === '-') v = -v;
+        // Fuzzing (docs/fuzzing.md): an hour of hundreds of digits is Infinity; it must not become
+        // lastClock, or every later packet counted a day more than the one before.
+        if (!Number.isFinite(v)) return v;
         // A sign column is only printed by -ttt/-ttttt; without one the file's mode decides.
         const mode = st.sign !== '' && this.mode !== 'delta' ? 'since-first' : this.mode;
         if (mode === 'delta' || mode === 'since-first') return this.relative(v, mode);
@@ -194,7 +197,8 @@ export class Clock {
   }
 
   private relative(v: number, mode: 'delta' | 'since-first'): number {
-    if (mode === 'since-first') return v;
+    // An Infinity delta (hundreds of digits) stays out of the sum, or every later packet was Infinity too.
+    if (mode === 'since-first' || !Number.isFinite(v)) return v;
     this.deltaSum = round9(this.deltaSum + v);
     return this.deltaSum;
   }
