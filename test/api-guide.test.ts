@@ -7,13 +7,13 @@
  *
  * Needs the build (`npm test` runs tsc first).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from './helpers/cli.js';
 import { REPO } from './helpers/corpus.js';
 
 const GUIDE = join(REPO, 'docs/api.md');
@@ -74,18 +74,6 @@ function pointAtBuild(js: string, exp: Map<string, { js: string }>): string {
   });
 }
 
-function runNode(file: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
-    child.stdin.end();
-  });
-}
 
 /** Where each expected text is found in the output, in order; the first one missing is reported. */
 function missingInOrder(out: string, expected: readonly string[]): string | undefined {
@@ -159,7 +147,7 @@ describe('docs/api.md', () => {
       const js = ts.transpileModule(b.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
       const file = join(dir, `example-${i}.mjs`);
       writeFileSync(file, pointAtBuild(js, exp));
-      const r = await runNode(file);
+      const r = await runNode([file], { env: { NO_COLOR: '1' } });
       expect(r.code, r.err).toBe(0);
       const missing = missingInOrder(r.out, b.expected);
       expect(missing === undefined ? undefined : `not in the output: ${missing}\n--- output ---\n${r.out}`).toBeUndefined();

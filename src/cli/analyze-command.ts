@@ -4,20 +4,16 @@
  * a finding of severity `error` is found, 0 otherwise, 2 on trouble.
  */
 import { analyzeTraces } from '../findings/index.js';
-import type { Format } from '../readers/detect.js';
-import type { EventFilterSpec } from '../filter/event-filter.js';
-import { InputError } from '../readers/open.js';
 import type { AnalyzeView } from '../report/analyze-report.js';
 import { describeProduction } from '../report/production.js';
 import { renderAnalyzeText } from '../render/analyze-text.js';
 import { renderAnalyzeHtml } from '../render/html.js';
 import { renderAnalyzeMarkdown } from '../render/markdown.js';
-import { wantColor } from '../render/terminal.js';
-import { UsageError, VERSION, writeReport } from './common.js';
-import { ProgressBar, wantProgress } from './progress.js';
-import { isDocument, reportDate, textWidth, type ReportFormat } from './report-format.js';
+import { VERSION, writeReport } from './common.js';
+import { readerOptions, readingInputs, textRenderOptions, type ReaderArgs } from './reading.js';
+import { isDocument, reportDate, type ReportFormat } from './report-format.js';
 
-export interface AnalyzeCommandOptions {
+export interface AnalyzeCommandOptions extends ReaderArgs {
   traces: string[];
   format: ReportFormat;
   out?: string;
@@ -25,30 +21,11 @@ export interface AnalyzeCommandOptions {
   argv?: readonly string[];
   /** --progress / --no-progress; default: on a terminal outside CI. */
   progress?: boolean;
-  /** --pid, --trace/--ignore, --host/--port (docs/filters.md). */
-  filter?: EventFilterSpec;
   color?: boolean;
-  inputFormat?: Format;
-  clockOffsets?: Map<string, number>;
 }
 
 export async function analyzeCommand(o: AnalyzeCommandOptions): Promise<number> {
-  let r;
-  const bar = wantProgress(process.stderr, o.progress) ? new ProgressBar(process.stderr) : undefined;
-  try {
-    r = await analyzeTraces(o.traces, {
-      ...(bar ? { progress: bar } : {}),
-      sketch: isDocument(o.format),
-      ...(o.filter ? { filter: o.filter } : {}),
-      ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
-      ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}),
-    });
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    bar?.stop();
-  }
+  const r = await readingInputs(o.progress, (progress) => analyzeTraces(o.traces, { ...progress, sketch: isDocument(o.format), ...readerOptions(o) }));
   const view: AnalyzeView = {
     report: { tool: 'tracediff', version: VERSION, files: r.files, events: r.events, findings: r.findings },
     ...(r.timeline ? { timeline: r.timeline } : {}),
@@ -68,6 +45,6 @@ function render(view: AnalyzeView, o: AnalyzeCommandOptions): string {
     case 'html':
       return renderAnalyzeHtml(view);
     case 'text':
-      return renderAnalyzeText(view.report, { color: o.out ? false : wantColor(process.stdout, o.color), width: textWidth(o.out) });
+      return renderAnalyzeText(view.report, textRenderOptions(o));
   }
 }

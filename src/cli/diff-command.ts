@@ -4,20 +4,16 @@
  */
 import { diffTraces } from '../diff/diff-traces.js';
 import type { DiffView } from '../report/diff-report.js';
-import type { Format } from '../readers/detect.js';
-import type { EventFilterSpec } from '../filter/event-filter.js';
-import { InputError } from '../readers/open.js';
 import { describeProduction } from '../report/production.js';
 import { renderDiffHtml } from '../render/html.js';
 import { renderDiffJson } from '../render/json.js';
 import { renderDiffMarkdown } from '../render/markdown.js';
 import { renderDiffText } from '../render/diff-text.js';
-import { wantColor } from '../render/terminal.js';
 import { UsageError, VERSION, writeReport } from './common.js';
-import { ProgressBar, wantProgress } from './progress.js';
-import { isDocument, reportDate, textWidth, type ReportFormat } from './report-format.js';
+import { readerOptions, readingInputs, textRenderOptions, type ReaderArgs } from './reading.js';
+import { isDocument, reportDate, type ReportFormat } from './report-format.js';
 
-export interface DiffCommandOptions {
+export interface DiffCommandOptions extends ReaderArgs {
   good: string;
   bad: string;
   format: ReportFormat;
@@ -27,33 +23,14 @@ export interface DiffCommandOptions {
   argv?: readonly string[];
   /** --progress / --no-progress; default: on a terminal outside CI. */
   progress?: boolean;
-  /** --pid, --trace/--ignore, --host/--port on both sides (docs/filters.md). */
-  filter?: EventFilterSpec;
   color?: boolean;
-  inputFormat?: Format;
-  clockOffsets?: Map<string, number>;
 }
 
 export async function diffCommand(o: DiffCommandOptions): Promise<number> {
   if (o.good === '-' && o.bad === '-') throw new UsageError('only one side can be read from standard input (-)');
-  let view;
-  const bar = wantProgress(process.stderr, o.progress) ? new ProgressBar(process.stderr) : undefined;
-  try {
-    view = await diffTraces([o.good], [o.bad], {
-      ...(bar ? { progress: bar } : {}),
-      version: VERSION,
-      context: o.context,
-      sketch: isDocument(o.format),
-      ...(o.filter ? { filter: o.filter } : {}),
-      ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
-      ...(o.clockOffsets ? { clockOffsets: o.clockOffsets } : {}),
-    });
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    bar?.stop();
-  }
+  const view = await readingInputs(o.progress, (progress) =>
+    diffTraces([o.good], [o.bad], { ...progress, version: VERSION, context: o.context, sketch: isDocument(o.format), ...readerOptions(o) }),
+  );
   if (isDocument(o.format)) await describeProduction(view, { version: VERSION, ...(o.argv ? { argv: o.argv } : {}), around: o.context, generated: reportDate() });
   const text = render(view, o);
   await writeReport(text, o.out);
@@ -69,6 +46,6 @@ function render(view: DiffView, o: DiffCommandOptions): string {
     case 'html':
       return renderDiffHtml(view);
     case 'text':
-      return renderDiffText(view, { color: o.out ? false : wantColor(process.stdout, o.color), width: textWidth(o.out) });
+      return renderDiffText(view, textRenderOptions(o));
   }
 }

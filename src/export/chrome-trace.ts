@@ -12,7 +12,7 @@
  * Perfetto's reading of it: https://perfetto.dev/docs/getting-started/other-formats
  */
 import type { Correlation } from '../analysis/correlate/index.js';
-import { parseEndpoint } from '../analysis/correlate/endpoints.js';
+import { displayEndpoint } from '../analysis/correlate/endpoints.js';
 import { TcpAnalyzer, type AnalysisFlag, type PacketAnalysis } from '../analysis/tcp/index.js';
 import { NOT_NOW_ERRNOS } from '../knowledge/diff-rules.js';
 import { EXEC_CALLS, PROCESS_CREATING } from '../knowledge/fd-syscalls.js';
@@ -231,14 +231,6 @@ function execProgram(ev: SyscallEvent): string | undefined {
   const parsed = ev.args?.find((a) => a.type === 'string');
   const path = parsed?.type === 'string' ? parsed.value : /"((?:[^"\\]|\\.)*)"/.exec(ev.argsText)?.[1];
   return path ? basename(path) || undefined : undefined;
-}
-
-/** tcpdump's "10.0.0.1.80" / "::1.8080" → "10.0.0.1:80" / "[::1]:8080"; anything else (MAC addresses) as it is. */
-function endpointDisplay(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const e = parseEndpoint(text);
-  if (!e) return text;
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 function locKey(l: { file: string; line?: number; packet?: number }): string {
@@ -686,7 +678,7 @@ export class ChromeTraceWriter {
   private connectionTrack(ev: PacketEvent, a: PacketAnalysis | undefined): number {
     let key: string;
     let name: string;
-    const src = endpointDisplay(ev.src), dst = endpointDisplay(ev.dst);
+    const src = displayEndpoint(ev.src), dst = displayEndpoint(ev.dst);
     if (a) {
       key = `tcp ${a.conn}`;
       const [o, r] = a.dir === 'orig' ? [src, dst] : [dst, src];
@@ -697,7 +689,7 @@ export class ChromeTraceWriter {
       const s = quoted ? quoted.src! : ev.src ?? '', d = quoted ? quoted.dst! : ev.dst ?? '';
       key = `${proto} ${s < d ? `${s} ${d}` : `${d} ${s}`}`;
       // A TCP packet the analyzer could not place (no flags: a fragment, a truncated header).
-      name = `${proto}${s || d ? ` ${endpointDisplay(s) ?? '?'} → ${endpointDisplay(d) ?? '?'}` : ''}${proto === 'tcp' ? ' (not analysed)' : ''}`;
+      name = `${proto}${s || d ? ` ${displayEndpoint(s) ?? '?'} → ${displayEndpoint(d) ?? '?'}` : ''}${proto === 'tcp' ? ' (not analysed)' : ''}`;
     }
     key = `${ev.file}\n${key}`;
     let tid = this.netTracks.get(key);
@@ -732,8 +724,8 @@ export class ChromeTraceWriter {
       name = cut(ev.info ?? ev.proto, NAME_MAX);
     }
     const args: Record<string, unknown> = {};
-    if (ev.src !== undefined) args.src = endpointDisplay(ev.src);
-    if (ev.dst !== undefined) args.dst = endpointDisplay(ev.dst);
+    if (ev.src !== undefined) args.src = displayEndpoint(ev.src);
+    if (ev.dst !== undefined) args.dst = displayEndpoint(ev.dst);
     args.proto = ev.proto;
     if (ev.flags !== undefined) args.flags = ev.flags;
     if (ev.seq !== undefined) args.seq = ev.seq;

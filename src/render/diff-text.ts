@@ -5,8 +5,9 @@
  * bad never does, and the bad run's findings. docs/text-report.md.
  */
 import type { ContextBlock, DiffReport, DiffView } from '../report/diff-report.js';
+import { whereText } from '../report/location-text.js';
 import { findingsText, quoteLines } from './findings-text.js';
-import { fitPacketLines, fitTraceLine, joinLines, pad, paint, parsePacketLine, shorten, textWidth, visible, wrap, type Paint, type PacketParts } from './terminal.js';
+import { fitPacketLines, fitTraceLine, joinLines, pad, paint, parsePacketLine, shorten, textWidth, visible, wrap, type Paint } from './terminal.js';
 
 export interface TextOptions {
   color: boolean;
@@ -83,7 +84,7 @@ function missingAfterLines(report: DiffReport, W: number, p: Paint): string[] {
 // Context around the divergence
 
 function blockWhere(b: ContextBlock): string {
-  return b.packets ? `${visible(b.file)} packet ${b.focus}` : `${visible(b.file)}:${b.focus}`;
+  return visible(whereText(b.packets ? { file: b.file, packet: b.focus } : { file: b.file, line: b.focus }));
 }
 
 function contextLines(view: DiffView, W: number, p: Paint): string[] {

@@ -5,14 +5,12 @@
  * a quoted location (the diff's missingAfter uses it too).
  */
 import type { Finding, Located } from '../report/diff-report.js';
+import { whereText } from '../report/location-text.js';
 import { fitPacketLines, fitTraceLine, parsePacketLine, shorten, textWidth, visible, wrap, type Paint } from './terminal.js';
-
-/** A capture's packet has no line; tcpdump and Wireshark number frames from 1. */
-const isPacket = (l: Located) => l.packet !== undefined && l.line === undefined;
 
 /** `file:line` for text, `file packet N` for a capture; the file name is untrusted too. */
 export function locationText(l: Located): string {
-  return isPacket(l) ? `${visible(l.file)} packet ${l.packet}` : `${visible(l.file)}:${l.line}`;
+  return visible(whereText(l));
 }
 
 /** A location to quote; `count` > 1 (a repeated call) shows as `×count` after the text. */

@@ -10,6 +10,7 @@
  */
 import { seconds } from '../diff/duration-text.js';
 import type { SketchItem, SketchLane, SketchMark, TimelineSketch } from '../report/timeline-sketch.js';
+import { sinceText, whereText as place } from '../report/location-text.js';
 import { esc, safeId } from './html-text.js';
 
 export interface TimelineRun {
@@ -38,11 +39,7 @@ function scaleFor(runs: readonly TimelineRun[]): Scale {
   return { span, x: (since) => LABEL_W + (Math.max(0, since) / span) * TRACK_W };
 }
 
-function when(sketch: TimelineSketch, since: number): string {
-  return sketch.clock === 'order' ? `event ${Math.round(since) + 1}` : `+${seconds(since)}`;
-}
-
-const place = (i: { file: string; line?: number; packet?: number }) => (i.line !== undefined ? `${i.file}:${i.line}` : `${i.file} packet ${i.packet}`);
+const when = (sketch: TimelineSketch, since: number) => sinceText(since, sketch.clock);
 
 function itemClass(i: SketchItem): string {
   const c: string[] = [i.kind];

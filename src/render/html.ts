@@ -9,15 +9,13 @@ import { createHash } from 'node:crypto';
 import type { AnalyzeView } from '../report/analyze-report.js';
 import type { ContextBlock, DiffView, Finding, Located } from '../report/diff-report.js';
 import { evidenceKey, type EvidenceContext } from '../report/evidence-context.js';
-import { keyEvents, type KeyEvent } from '../report/key-events.js';
+import { KEY_ROLE_WORDS, keyEvents } from '../report/key-events.js';
+import { sinceText, whereText as where } from '../report/location-text.js';
 import type { Provenance } from '../report/provenance.js';
-import type { TimelineSketch } from '../report/timeline-sketch.js';
-import { seconds } from '../diff/duration-text.js';
 import { SCRIPT, STYLE } from './html-assets.js';
 import { esc } from './html-text.js';
 import { timelineSvg, type TimelineRun } from './html-timeline.js';
 
-const where = (l: Pick<Located, 'file' | 'line' | 'packet'>) => (l.line !== undefined ? `${l.file}:${l.line}` : `${l.file} packet ${l.packet}`);
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
 const findingAnchor = (i: number) => `finding-${i + 1}`;
 
@@ -80,14 +78,6 @@ function findingsSection(findings: readonly Finding[], context: EvidenceContext 
   return out;
 }
 
-const ROLE_WORDS: Record<KeyEvent['role'], string> = {
-  divergence: 'divergence',
-  evidence: 'evidence',
-  missing: 'bad never does this',
-  error: 'failed',
-  retransmit: 'retransmission',
-  exit: 'process ended',
-};
 
 function timelineSection(runs: TimelineRun[], findings: readonly Finding[]): string[] {
   const anchorOf = (id: string) => {
@@ -96,7 +86,6 @@ function timelineSection(runs: TimelineRun[], findings: readonly Finding[]): str
   };
   const rows = keyEvents(runs.map((r) => ({ ...(r.name === 'good' || r.name === 'bad' ? { run: r.name } : {}), sketch: r.sketch })));
   const diff = runs.length > 1;
-  const when = (k: KeyEvent) => (k.clock === 'order' ? `event ${k.since + 1}` : `+${seconds(k.since)}`);
   const table = rows.length
     ? [
         '<table class="key-events">',
@@ -104,7 +93,7 @@ function timelineSection(runs: TimelineRun[], findings: readonly Finding[]): str
         '<tbody>',
         ...rows.map(
           (k) =>
-            `<tr class="${k.role}">${diff ? `<td>${k.run ?? ''}</td>` : ''}<td class="num">${esc(when(k))}</td><td><code>${esc(where(k))}</code></td><td><code>${esc(k.event)}</code></td><td>${ROLE_WORDS[k.role]}${k.finding ? ` (<code>${esc(k.finding)}</code>)` : ''}</td></tr>`,
+            `<tr class="${k.role}">${diff ? `<td>${k.run ?? ''}</td>` : ''}<td class="num">${esc(sinceText(k.since, k.clock))}</td><td><code>${esc(where(k))}</code></td><td><code>${esc(k.event)}</code></td><td>${KEY_ROLE_WORDS[k.role]}${k.finding ? ` (<code>${esc(k.finding)}</code>)` : ''}</td></tr>`,
         ),
         '</tbody>',
         '</table>',

@@ -6,14 +6,13 @@
  * reader can run it again on the same inputs.
  */
 import type { AnalyzeView } from '../report/analyze-report.js';
-import type { ContextBlock, DiffView, Finding, Located } from '../report/diff-report.js';
-import { keyEvents, type KeyEvent } from '../report/key-events.js';
+import type { ContextBlock, DiffView, Finding } from '../report/diff-report.js';
+import { KEY_ROLE_WORDS, keyEvents, type KeyEvent } from '../report/key-events.js';
+import { sinceText, whereText as where } from '../report/location-text.js';
 import type { Provenance } from '../report/provenance.js';
 import type { TimelineSketch } from '../report/timeline-sketch.js';
-import { seconds } from '../diff/duration-text.js';
 import { mdCode, mdFence, mdProse, mdTable } from './markdown-text.js';
 
-const where = (l: Pick<Located, 'file' | 'line' | 'packet'>) => (l.line !== undefined ? `${l.file}:${l.line}` : `${l.file} packet ${l.packet}`);
 
 function contextBlock(name: string, block: ContextBlock | null): string[] {
   if (!block) return [`**${name}:** no counterpart.`, ''];
@@ -43,18 +42,8 @@ function findingsSection(findings: readonly Finding[]): string[] {
   return out;
 }
 
-function whenText(k: Pick<KeyEvent, 'since' | 'clock'>): string {
-  return k.clock === 'order' ? `event ${k.since + 1}` : `+${seconds(k.since)}`;
-}
-
-const ROLE_WORDS: Record<KeyEvent['role'], string> = {
-  divergence: '**divergence**',
-  evidence: 'evidence',
-  missing: 'bad never does this',
-  error: 'failed',
-  retransmit: 'retransmission',
-  exit: 'process ended',
-};
+/** The divergence row stands out in bold. */
+const roleWords = (role: KeyEvent['role']) => (role === 'divergence' ? `**${KEY_ROLE_WORDS[role]}**` : KEY_ROLE_WORDS[role]);
 
 function timelineSection(runs: ReadonlyArray<{ run?: 'good' | 'bad'; sketch: TimelineSketch }>): string[] {
   const rows = keyEvents(runs);
@@ -64,10 +53,10 @@ function timelineSection(runs: ReadonlyArray<{ run?: 'good' | 'bad'; sketch: Tim
   const align = [...(diff ? (['left'] as const) : []), 'right', 'left', 'left', 'left'] as const;
   const cells = rows.map((r) => [
     ...(diff ? [r.run ?? ''] : []),
-    whenText(r),
+    sinceText(r.since, r.clock),
     mdCode(where(r), { table: true }),
     mdCode(r.event, { table: true }),
-    ROLE_WORDS[r.role] + (r.finding ? ` (${mdCode(r.finding, { table: true })})` : ''),
+    roleWords(r.role) + (r.finding ? ` (${mdCode(r.finding, { table: true })})` : ''),
   ]);
   const untimed = runs.some((r) => r.sketch.clock === 'order');
   return [

@@ -25,6 +25,16 @@ export interface KeyEvent {
   finding?: string;
 }
 
+/** Why a row is in the table, in words (every format says it the same way). */
+export const KEY_ROLE_WORDS: Record<KeyRole, string> = {
+  divergence: 'divergence',
+  evidence: 'evidence',
+  missing: 'bad never does this',
+  error: 'failed',
+  retransmit: 'retransmission',
+  exit: 'process ended',
+};
+
 /** Which role a row keeps when one place is several things: the divergence first. */
 const ROLE_RANK: Record<KeyRole, number> = { divergence: 0, evidence: 1, missing: 2, error: 3, retransmit: 4, exit: 5 };
 

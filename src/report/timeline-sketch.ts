@@ -10,7 +10,7 @@
  * the run without knowing its length in advance.
  */
 import type { PacketAnalysis } from '../analysis/tcp/index.js';
-import { parseEndpoint } from '../analysis/correlate/endpoints.js';
+import { displayEndpoint } from '../analysis/correlate/endpoints.js';
 import { routineRuleFor } from '../knowledge/syscall-analysis.js';
 import { familyOf } from '../knowledge/syscall-families.js';
 import type { PacketEvent, TraceEvent } from '../model/events.js';
@@ -368,14 +368,7 @@ export class TimelineSketchBuilder {
 function connectionName(ev: PacketEvent, tcp: PacketAnalysis | null | undefined): string {
   // The first packet seen decides who is the client: the analysis says whether it was sent by the connection's opener.
   const [client, server] = tcp?.dir === 'resp' ? [ev.dst, ev.src] : [ev.src, ev.dst];
-  return `${ev.proto} ${endpointText(client)} → ${endpointText(server)}`;
-}
-
-/** tcpdump's `10.0.0.1.80` as `10.0.0.1:80` (and `[::1]:80`), the way people write an endpoint; host-only as it is. */
-function endpointText(text: string | undefined): string {
-  const e = parseEndpoint(text);
-  if (!e) return text ?? '?';
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+  return `${ev.proto} ${displayEndpoint(client) ?? '?'} → ${displayEndpoint(server) ?? '?'}`;
 }
 
 /** Evidence marks per finding: a finding quoting 40 retransmissions needs a few on the picture, not all. */

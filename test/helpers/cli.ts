@@ -25,10 +25,15 @@ export interface RunOptions {
 }
 
 export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<Ran> {
+  return runNode([BIN, ...args], opts);
+}
+
+/** Node itself on a script and its arguments, in the repository (so sample paths resolve). */
+export function runNode(args: readonly string[], opts: RunOptions = {}): Promise<Ran> {
   const env = { ...process.env, ...opts.env };
   for (const name of opts.unset ?? []) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, timeout: 120_000 });
+    const child = spawn(process.execPath, [...args], { cwd: REPO, env, timeout: 120_000 });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

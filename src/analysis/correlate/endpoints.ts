@@ -35,6 +35,16 @@ export function endpointText(e: Endpoint): string {
   return `${e.ip}.${e.port}`;
 }
 
+/**
+ * The form people write for reports and track names: "10.0.0.1:80",
+ * "[::1]:8080"; text that is no IP endpoint (a host alone, a MAC address) as it is.
+ */
+export function displayEndpoint(text: string | undefined): string | undefined {
+  const e = parseEndpoint(text);
+  if (!e) return text;
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
 /** Normalise any accepted form to tcpdump's; undefined when not an IP endpoint. */
 export function normalizeEndpoint(text: string | undefined): string | undefined {
   const e = parseEndpoint(text);
