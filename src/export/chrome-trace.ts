@@ -17,6 +17,7 @@ import { TcpAnalyzer, type AnalysisFlag, type PacketAnalysis } from '../analysis
 import { NOT_NOW_ERRNOS } from '../knowledge/diff-rules.js';
 import { EXEC_CALLS, PROCESS_CREATING } from '../knowledge/fd-syscalls.js';
 import { classOf, familyOf } from '../knowledge/syscall-families.js';
+import { isoTextOf } from '../timeline/clock.js';
 import type {
   AttachEvent, DetachEvent, ExitEvent, Location, MessageEvent, PacketEvent, SignalEvent, SyscallEvent, TraceEvent,
 } from '../model/events.js';
@@ -363,8 +364,12 @@ export class ChromeTraceWriter {
       other.start = momentText(this.origin);
       // Epoch seconds are large; strace -t/-tt count from midnight, -r from the first line.
       if (this.origin.s >= 1e8) {
-        other.startClock = 'epoch seconds';
-        other.startUtc = new Date(this.origin.s * 1000 + Math.floor(this.origin.ns / 1e6)).toISOString();
+        // No startUtc past the year 275 760, where a Date ends (toISOString would throw): `start` has the seconds.
+        const utc = isoTextOf(this.origin.s * 1000 + Math.floor(this.origin.ns / 1e6));
+        if (utc !== undefined) {
+          other.startClock = 'epoch seconds';
+          other.startUtc = utc;
+        } else other.startClock = 'epoch seconds, past the year 275 760 (no UTC date)';
       } else other.startClock = 'seconds as the trace counts them (since midnight for -t/-tt, since the first line for -r)';
       other.firstTimestamp = this.originEvent!;
     }

@@ -88,6 +88,22 @@ export function placeMidnight(first: number, ref: number): { day: number; offset
   return { day: best.day, offset: best.offset === 0 ? 0 : best.offset }; // no -0
 }
 
+/**
+ * Largest |milliseconds| from 1970 that a JS Date holds: 100 000 000 days
+ * either way, up to +275760-09-13. Past it `new Date(ms)` is an invalid date
+ * and its `toISOString()` throws RangeError ("Invalid time value").
+ */
+export const DATE_MAX_MS = 8.64e15;
+
+/**
+ * `new Date(ms).toISOString()` for a time read from a trace, or undefined
+ * when Date cannot hold it (a corrupt or absurd capture stamp, e.g. year
+ * 294 247). Callers leave the date out and keep the plain seconds.
+ */
+export function isoTextOf(ms: number): string | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= DATE_MAX_MS ? new Date(ms).toISOString() : undefined;
+}
+
 /** The UTC day that puts `first + offset` closest to `ref` (for a midnight source whose offset was given). */
 export function dayFor(first: number, offset: number, ref: number): number {
   return Math.round((ref - first - offset) / DAY) * DAY;

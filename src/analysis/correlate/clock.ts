@@ -6,7 +6,7 @@
  * timeline's (src/timeline/clock.ts): one rule for both.
  */
 import type { TraceEvent } from '../../model/events.js';
-import { classifyClock, placeMidnight } from '../../timeline/clock.js';
+import { classifyClock, isoTextOf, placeMidnight } from '../../timeline/clock.js';
 
 export type StraceClock = 'epoch' | 'midnight' | 'unknown';
 
@@ -17,7 +17,10 @@ export interface ClockOffset {
   detectedFrom: number;
   /** How strace printed time: -ttt epoch seconds, -t/-tt seconds since local midnight, or unknown (-r, none). */
   clock: StraceClock;
-  /** midnight clock: the capture day the trace was placed on (UTC date) and the traced host's UTC offset, in minutes (east positive). */
+  /**
+   * midnight clock: the capture day the trace was placed on (UTC date) and the traced host's UTC offset, in minutes (east positive).
+   * `day` is left out when the capture is dated past what a Date can name (after the year 275 760): `seconds` still places the trace.
+   */
   day?: string;
   utcOffsetMinutes?: number;
   /** What remains of the median after the day and UTC offset (or, for epoch clocks, before rounding): clock skew plus the connect→SYN delay. */
@@ -44,18 +47,26 @@ const roundTo = (x: number, step: number) => {
 export function offsetFromDiffs(diffs: number[], clock: StraceClock): ClockOffset | undefined {
   if (!diffs.length) return undefined;
   const m = median(diffs);
-  const spread = Math.max(...diffs.map((d) => Math.abs(d - m)));
+  // No offset can be taken from an infinite or NaN median (the readers keep such times out; this is a guard).
+  if (!Number.isFinite(m)) return undefined;
+  // A loop, not Math.max(...diffs): spreading more than ~120 000 pairs as arguments overflows the stack (like fuzzing bug #9).
+  let spread = 0;
+  for (const d of diffs) spread = Math.max(spread, Math.abs(d - m));
   if (clock === 'midnight') {
     // Seconds since local midnight → epoch: the capture day's midnight (UTC) minus the host's UTC offset.
     // Both are unknown: take the multiple of 15 minutes nearest the median, and the day that makes the UTC offset smallest.
     const { day: dayStart, offset } = placeMidnight(0, m);
     const base = dayStart + offset;
     const residual = m - base;
+    // A capture dated past the year 275 760 (a Date's range) puts the trace on a day a Date cannot name:
+    // toISOString would throw RangeError. The offset still holds; only the day's name is left out.
+    // The date is what comes before the T: years past 9999 are written +YYYYYY-MM-DD (13 characters, not 10).
+    const day = isoTextOf(dayStart * 1000)?.split('T')[0];
     return {
       seconds: base + roundTo(residual, OFFSET_ROUNDING),
       detectedFrom: diffs.length,
       clock,
-      day: new Date(dayStart * 1000).toISOString().slice(0, 10),
+      ...(day !== undefined ? { day } : {}),
       utcOffsetMinutes: Math.round((dayStart - base) / 60) || 0,
       residual: Number(residual.toFixed(9)),
       spread: Number(spread.toFixed(9)),
