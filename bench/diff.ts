@@ -90,7 +90,7 @@ async function measure(mode: Mode, good: string, bad: string): Promise<unknown> 
       retainedMB: (mu.heapUsed + mu.external) / 1e6,
       good: { events: g.events, items: g.n, unparsed: g.unparsed },
       bad: { events: b.events, items: b.n, unparsed: b.unparsed },
-      divergence: d && { kind: d.kind, badLine: d.bad == null ? null : b.line[d.bad]!, goodLine: d.good == null ? null : g.line[d.good]! },
+      divergence: d && { kind: d.kind, badLine: d.bad == null ? null : b.rows.get(d.bad).line, goodLine: d.good == null ? null : g.rows.get(d.good).line },
       candidates: out.candidates.length,
     } satisfies DiffResult;
   }

@@ -31,8 +31,8 @@ function diffText(good: string, bad: string) {
   const g = side(good, strings, 'good');
   const b = side(bad, strings, 'bad');
   const r = diffSides(g, b, strings);
-  const at = (s: SideTrace, i: number | null) => (i === null ? null : s.line[i]);
-  return { kind: r.divergence?.kind ?? null, bad: r.divergence ? at(b, r.divergence.bad) : null, good: r.divergence ? at(g, r.divergence.good) : null, missing: r.missingAfter.map((m) => g.line[m.good]) };
+  const at = (s: SideTrace, i: number | null) => (i === null ? null : s.rows.get(i).line);
+  return { kind: r.divergence?.kind ?? null, bad: r.divergence ? at(b, r.divergence.bad) : null, good: r.divergence ? at(g, r.divergence.good) : null, missing: r.missingAfter.map((m) => at(g, m.good)) };
 }
 
 describe('families and classes', () => {

@@ -31,6 +31,10 @@ export interface DiffTracesOptions {
   progress?: ReadProgress;
   /** Events to keep, on both sides (docs/filters.md). */
   filter?: EventFilterSpec;
+  /** Rows of each side kept in memory before they are spilled to a temporary file (default about a million). */
+  memoryRows?: number;
+  /** Folded elements aligned at a time (ALIGN_WINDOW). */
+  window?: number;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -63,11 +67,15 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
       },
     };
   };
-  const good = await readSide(goodPaths, strings, open, sink);
-  const bad = await readSide(badPaths, strings, open, sink);
-  const outcome = diffSides(good, bad, strings);
+  const sideOpts = opts.memoryRows !== undefined ? { memoryRows: opts.memoryRows } : {};
+  const good = await readSide(goodPaths, strings, open, sink, sideOpts);
+  const bad = await readSide(badPaths, strings, open, sink, sideOpts);
+  const outcome = diffSides(good, bad, strings, opts.window !== undefined ? { window: opts.window } : {});
   const sources = usesStdin ? { stdin: Buffer.concat(chunks) } : {};
   const view = await buildDiffReport(good, bad, strings, outcome, { version: opts.version, context: opts.context ?? 3, ...sources });
+  // The report has read every place it shows: the spill files can go.
+  good.rows.close();
+  bad.rows.close();
   const [goodFindings, badFindings] = incidents.map((b) => findingsOf(b.finish()));
   view.report.findings = await diffFindings(goodFindings!, badFindings!, view.report.divergence?.bad ?? null, sources);
   if (opts.sketch) view.timeline = sketchDiff(sketches[0]!, sketches[1]!, view.report);

@@ -6,10 +6,11 @@
  */
 import { ANCHOR_FAMILIES } from '../knowledge/syscall-families.js';
 import { MISSING_AFTER_LIMIT, TIMING_MIN_RATIO, TIMING_MIN_SECONDS } from '../knowledge/diff-rules.js';
-import { align } from './align.js';
-import { fold, type Element } from './fold.js';
+import { align, type Op } from './align.js';
+import { FoldStream, foldPatterns, type Element } from './fold.js';
 import { isSignificant, outcomesEquivalent, similarKeys, type ItemView } from './rank.js';
-import { IDLE_WAIT, ON_SOCKET, type Interner, type SideTrace } from './side.js';
+import { END_OF_ATTACHED, IDLE_WAIT, ON_SOCKET, type Interner, type SideTrace } from './side.js';
+import { int32Column } from './columns.js';
 import { matchStructure } from './structure.js';
 
 export type DivergenceKind = 'result' | 'missing' | 'extra' | 'timing';
@@ -32,9 +33,29 @@ export interface MissingEntry {
 export interface DiffOutcome {
   divergence: Divergence | null;
   missingAfter: MissingEntry[];
-  /** Every difference that survived the noise rules, in bad's order: for explaining and testing. */
+  /**
+   * The differences that survived the noise rules, in bad's order, for
+   * explaining and testing: all of them, or in a diff of two very different
+   * runs the first CANDIDATE_LIMIT of each kind's group (timing, the rest).
+   */
   candidates: Candidate[];
 }
+
+export interface DiffOptions {
+  /** Elements of a lane aligned at a time (ALIGN_WINDOW); tests make it small. */
+  window?: number;
+}
+
+/** Candidates kept of each group (timing, and everything else): only the first can be the divergence. */
+export const CANDIDATE_LIMIT = 10_000;
+
+/**
+ * Folded elements of each side aligned at a time. A longer lane is aligned
+ * window by window: what is aligned in the first three quarters of both
+ * windows is kept, up to its last match, and the rest is aligned again with
+ * the next keys. Memory stays that of a window however long the trace.
+ */
+export const ALIGN_WINDOW = 1 << 16;
 
 export interface Candidate extends Divergence {
   /** Where in bad's order it happens (half-way between items for a gap). */
@@ -50,8 +71,8 @@ function similarityBucket(key: string): string {
   return `${key.length} ${space < 0 ? key : key.slice(0, space)}`;
 }
 
-export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner): DiffOutcome {
-  const ctx = new Context(good, bad, strings);
+export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner, opts: DiffOptions = {}): DiffOutcome {
+  const ctx = new Context(good, bad, strings, opts.window ?? ALIGN_WINDOW);
   const structure = matchStructure(good, bad, strings);
   for (const [gl, bl] of structure.lanes) ctx.alignLanes(gl, bl);
   for (const gl of structure.goodOnlyLanes) ctx.loneLane('good', gl);
@@ -63,28 +84,32 @@ export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner): D
 }
 
 class Context {
-  private readonly candidates: Candidate[] = [];
-  private readonly pendingMissing: Array<{ good: number; prevBad: number }> = [];
-  private readonly matched: Array<[number, number]> = [];
-  private readonly lastOfUnit: { good: Int32Array; bad: Int32Array };
-  private mapG: Int32Array = new Int32Array(0);
-  private mapB: Int32Array = new Int32Array(0);
+  private candidates: Candidate[] = [];
+  /** Good items missing in bad, and the bad item before their gap (columns: there may be millions). */
+  private readonly missingGood = int32Column(1024);
+  private readonly missingPrevBad = int32Column(1024);
+  /**
+   * Per item, the latest item of the other side aligned with it (-1: none);
+   * after all lanes, a running maximum: the latest aligned at or before it.
+   */
+  private readonly laterG: Int32Array;
+  private readonly laterB: Int32Array;
 
-  constructor(readonly good: SideTrace, readonly bad: SideTrace, readonly strings: Interner) {
-    this.lastOfUnit = { good: lastItems(good), bad: lastItems(bad) };
+  constructor(readonly good: SideTrace, readonly bad: SideTrace, readonly strings: Interner, private readonly window: number) {
+    this.laterG = new Int32Array(good.n).fill(-1);
+    this.laterB = new Int32Array(bad.n).fill(-1);
   }
 
   view(side: 'good' | 'bad', i: number): ItemView {
     const s = side === 'good' ? this.good : this.bad;
     const key = s.key[i]!;
     const m = this.strings.keyMeta[key]!;
-    const unit = s.unit[i]!;
     const v: ItemView = {
       family: m.family,
       cls: m.cls,
       outcome: this.strings.text(s.outcome[i]!),
       onSocket: (s.flags[i]! & ON_SOCKET) !== 0,
-      endOfAttached: s.units[unit]!.attached && this.lastOfUnit[side][unit] === i,
+      endOfAttached: (s.flags[i]! & END_OF_ATTACHED) !== 0,
     };
     if (m.cls === 'signal') v.signal = this.strings.text(key).slice(7).replace(/:stop$/, '');
     return v;
@@ -95,6 +120,16 @@ class Context {
     return meta !== undefined && ANCHOR_FAMILIES.has(meta.family);
   };
 
+  private match(g: number, b: number): void {
+    if (this.laterG[g]! < b) this.laterG[g] = b;
+    if (this.laterB[b]! < g) this.laterB[b] = g;
+  }
+
+  private addCandidate(c: Candidate): void {
+    this.candidates.push(c);
+    if (this.candidates.length > 4 * CANDIDATE_LIMIT) this.candidates = firstCandidates(this.candidates);
+  }
+
   alignLanes(gl: number, bl: number): void {
     const gItems = this.good.lanes[gl]!.items;
     const bItems = this.bad.lanes[bl]!.items;
@@ -102,15 +137,29 @@ class Context {
     const bKeys = bItems.map((i) => this.bad.key[i]!);
     // Fold each side; only when either found a loop, fold again knowing both sides' loops.
     const patterns = new Set<string>();
-    let gEl = fold(gKeys, this.strings, undefined, patterns);
-    let bEl = fold(bKeys, this.strings, undefined, patterns);
-    if (patterns.size) {
-      gEl = fold(gKeys, this.strings, patterns);
-      bEl = fold(bKeys, this.strings, patterns);
+    foldPatterns(gKeys, this.strings, patterns);
+    foldPatterns(bKeys, this.strings, patterns);
+    const known = patterns.size ? patterns : undefined;
+    const gs = new FoldStream(gKeys, this.strings, known);
+    const bs = new FoldStream(bKeys, this.strings, known);
+    const gWin: Element[] = [];
+    const bWin: Element[] = [];
+    const state = { prevBad: -1 };
+    for (;;) {
+      gs.fill(gWin, this.window);
+      bs.fill(bWin, this.window);
+      if (!gWin.length && !bWin.length) break;
+      const ops = align(gWin.map((e) => e.key), bWin.map((e) => e.key), { isAnchor: this.isAnchor });
+      const cut = cutWindow(ops, gWin.length, bWin.length, gs.done, bs.done);
+      this.alignedBatch(gl, gItems, gWin, bItems, bWin, cut.ops, state);
+      gWin.splice(0, cut.good);
+      bWin.splice(0, cut.bad);
     }
-    const ops = align(gEl.map((e) => e.key), bEl.map((e) => e.key), { isAnchor: this.isAnchor });
+  }
 
-    let prevBad = -1;
+  /** What one window's kept alignment says: matched pairs compared, gaps paired as moved or kept as candidates. */
+  private alignedBatch(gl: number, gItems: Int32Array, gEl: Element[], bItems: Int32Array, bEl: Element[], ops: Op[], state: { prevBad: number }): void {
+    let prevBad = state.prevBad;
     // Gaps are numbered by the matches between them: a good and a bad element in one gap stand in the same place.
     let gapNo = 0;
     const goodGap: Array<{ el: Element; prevBad: number; gap: number }> = [];
@@ -121,7 +170,8 @@ class Context {
         const ge = gEl[op.g]!;
         const be = bEl[op.b]!;
         this.compare(gItems, ge, bItems, be);
-        this.matched.push([gItems[ge.start]!, bItems[be.start]!], [gItems[ge.start + ge.length - 1]!, bItems[be.start + be.length - 1]!]);
+        this.match(gItems[ge.start]!, bItems[be.start]!);
+        this.match(gItems[ge.start + ge.length - 1]!, bItems[be.start + be.length - 1]!);
         prevBad = bItems[be.start + be.length - 1]!;
         gapNo++;
       } else if (op.op === 'good') goodGap.push({ el: gEl[op.g]!, prevBad, gap: gapNo });
@@ -133,6 +183,7 @@ class Context {
         prevBad = bItems[bEl[op.b]!.start + bEl[op.b]!.length - 1]!;
       }
     }
+    state.prevBad = prevBad;
     const packets = this.good.lanes[gl]!.packets === true;
 
     // A call both runs make, in a different place, moved: only its outcome can matter.
@@ -170,19 +221,19 @@ class Context {
         if (stand) {
           moved.add(stand);
           const b = bItems[stand.start]!;
-          this.candidates.push({ kind: 'result', pos: b, bad: b, good: gItems[el.start]! });
+          this.addCandidate({ kind: 'result', pos: b, bad: b, good: gItems[el.start]! });
           replacedUpTo.set(gap, bItems[stand.start + stand.length - 1]!);
           continue;
         }
       }
       const g = this.firstSignificant('good', gItems, el);
       // What good does after a packet bad answered differently is missing after that answer.
-      if (g >= 0) this.pendingMissing.push({ good: g, prevBad: Math.max(pb, replacedUpTo.get(gap) ?? -1) });
+      if (g >= 0) this.pendMissing(g, Math.max(pb, replacedUpTo.get(gap) ?? -1));
     }
     for (const el of badGap) {
       if (moved.has(el)) continue;
       const b = this.firstSignificant('bad', bItems, el);
-      if (b >= 0) this.candidates.push({ kind: 'extra', pos: b, bad: b, good: null});
+      if (b >= 0) this.addCandidate({ kind: 'extra', pos: b, bad: b, good: null });
     }
   }
 
@@ -192,7 +243,7 @@ class Context {
    * FIN where it sent its response, the ICMP error where a reply came. That
    * is one divergence (`result`), not a missing packet and an extra one.
    */
-  private packetInPlace(gItems: number[], el: Element, bItems: number[], sameGap: Element[] | undefined, taken: Set<Element>): Element | undefined {
+  private packetInPlace(gItems: Int32Array, el: Element, bItems: Int32Array, sameGap: Element[] | undefined, taken: Set<Element>): Element | undefined {
     const dir = (s: SideTrace, i: number) => this.strings.text(s.key[i]!).split(' ', 2)[1];
     const first = sameGap?.find((b) => !taken.has(b));
     return first && dir(this.bad, bItems[first.start]!) === dir(this.good, gItems[el.start]!) ? first : undefined;
@@ -219,19 +270,19 @@ class Context {
     if (lane.origin && lane.idle) return;
     for (const i of lane.items) {
       if (!isSignificant(this.view(side, i))) continue;
-      if (side === 'good') this.pendingMissing.push({ good: i, prevBad: -1 });
-      else this.candidates.push({ kind: 'extra', pos: i, bad: i, good: null});
+      if (side === 'good') this.pendMissing(i, -1);
+      else this.addCandidate({ kind: 'extra', pos: i, bad: i, good: null });
       return;
     }
   }
 
-  private firstSignificant(side: 'good' | 'bad', items: number[], el: Element): number {
+  private firstSignificant(side: 'good' | 'bad', items: Int32Array, el: Element): number {
     for (let k = el.start; k < el.start + el.length; k++) if (isSignificant(this.view(side, items[k]!))) return items[k]!;
     return -1;
   }
 
   /** Two aligned elements: an outcome bad shows that good never shows is a `result`; far slower is `timing`. */
-  private compare(gItems: number[], ge: Element, bItems: number[], be: Element): void {
+  private compare(gItems: Int32Array, ge: Element, bItems: Int32Array, be: Element): void {
     // Most aligned pairs are one call each ending the same way: no bookkeeping needed.
     if (ge.length === 1 && be.length === 1 && this.good.outcome[gItems[ge.start]!] === this.bad.outcome[bItems[be.start]!]) {
       this.compareTiming(gItems, ge, bItems, be);
@@ -260,15 +311,15 @@ class Context {
         if (bv.endOfAttached && !isSignificant(bv)) { same = true; break; }
       }
       if (!same) {
-        this.candidates.push({ kind: 'result', pos: b, bad: b, good: gList[0]!});
+        this.addCandidate({ kind: 'result', pos: b, bad: b, good: gList[0]! });
         return;
       }
     }
     this.compareTiming(gItems, ge, bItems, be);
   }
 
-  private compareTiming(gItems: number[], ge: Element, bItems: number[], be: Element): void {
-    const sum = (s: SideTrace, items: number[], el: Element) => {
+  private compareTiming(gItems: Int32Array, ge: Element, bItems: Int32Array, be: Element): void {
+    const sum = (s: SideTrace, items: Int32Array, el: Element) => {
       let total = 0;
       let longest = -1;
       for (let k = el.start; k < el.start + el.length; k++) {
@@ -284,40 +335,36 @@ class Context {
     const b = sum(this.bad, bItems, be);
     if (!g || !b) return;
     if (b.total >= TIMING_MIN_SECONDS && b.total >= TIMING_MIN_RATIO * Math.max(g.total, 0.001)) {
-      this.candidates.push({ kind: 'timing', pos: b.longest, bad: b.longest, good: g.longest});
+      this.addCandidate({ kind: 'timing', pos: b.longest, bad: b.longest, good: g.longest });
     }
   }
 
+  private pendMissing(good: number, prevBad: number): void {
+    this.missingGood.push(good);
+    this.missingPrevBad.push(prevBad);
+  }
+
   finish(): Candidate[] {
-    this.matched.sort((x, y) => x[0] - y[0]);
-    this.mapG = Int32Array.from(this.matched, (p) => p[0]);
-    let max = -1;
-    this.mapB = Int32Array.from(this.matched, (p) => (max = Math.max(max, p[1])));
-    for (const m of this.pendingMissing) {
-      const before = Math.max(m.prevBad, this.badBefore(m.good));
-      this.candidates.push({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good: m.good});
+    runningMax(this.laterG);
+    runningMax(this.laterB);
+    const goods = this.missingGood.take();
+    const prevBads = this.missingPrevBad.take();
+    for (let k = 0; k < goods.length; k++) {
+      const good = goods[k]!;
+      const before = Math.max(prevBads[k]!, this.badBefore(good));
+      this.addCandidate({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good });
     }
-    // At one place in bad, what good did first comes first (its SYN-ACK before the request it then sent).
-    return this.candidates.sort((a, b) => a.pos - b.pos || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.good ?? -1) - (b.good ?? -1));
+    return firstCandidates(this.candidates);
   }
 
   /** The last bad item aligned with a good item at or before `g`: where a gap at `g` sits in bad. */
   private badBefore(g: number): number {
-    let lo = 0;
-    let hi = this.mapG.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.mapG[mid]! <= g) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 ? this.mapB[lo - 1]! : -1;
+    return g >= 0 && g < this.laterG.length ? this.laterG[g]! : -1;
   }
 
   /** The last good item aligned with a bad item at or before `b`. */
   private goodBefore(b: number): number {
-    let best = -1;
-    for (const [g, bb] of this.matched) if (bb <= b && g > best) best = g;
-    return best;
+    return b >= 0 && b < this.laterB.length ? this.laterB[b]! : -1;
   }
 
   missingAfter(d: Divergence): MissingEntry[] {
@@ -348,8 +395,47 @@ class Context {
   }
 }
 
-function lastItems(s: SideTrace): Int32Array {
-  const last = new Int32Array(s.units.length).fill(-1);
-  for (let i = 0; i < s.n; i++) last[s.unit[i]!] = i;
-  return last;
+/** Each entry becomes the largest value at or before it. */
+function runningMax(a: Int32Array): void {
+  let max = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! > max) max = a[i]!;
+    else a[i] = max;
+  }
+}
+
+/** At one place in bad, what good did first comes first (its SYN-ACK before the request it then sent). */
+function byPlace(a: Candidate, b: Candidate): number {
+  return a.pos - b.pos || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.good ?? -1) - (b.good ?? -1);
+}
+
+/** Candidates in bad's order, at most CANDIDATE_LIMIT timing ones and as many of the rest. */
+function firstCandidates(all: Candidate[]): Candidate[] {
+  all.sort(byPlace);
+  let timing = 0;
+  let other = 0;
+  return all.filter((c) => (c.kind === 'timing' ? ++timing : ++other) <= CANDIDATE_LIMIT);
+}
+
+/**
+ * How much of a window's alignment to keep. With more to come on a side,
+ * the end of its window is uncertain (the counterpart of its last elements
+ * may not have been read yet): keep up to the last match inside the first
+ * three quarters of both windows. With no match there, the windows have
+ * nothing in common: half of each is a gap.
+ */
+function cutWindow(ops: Op[], gN: number, bN: number, gDone: boolean, bDone: boolean): { ops: Op[]; good: number; bad: number } {
+  if (gDone && bDone) return { ops, good: gN, bad: bN };
+  const gSafe = gDone ? gN : Math.floor((gN * 3) / 4);
+  const bSafe = bDone ? bN : Math.floor((bN * 3) / 4);
+  for (let k = ops.length - 1; k >= 0; k--) {
+    const o = ops[k]!;
+    if (o.op === 'same' && o.g < gSafe && o.b < bSafe) return { ops: ops.slice(0, k + 1), good: o.g + 1, bad: o.b + 1 };
+  }
+  const good = gDone ? gN : Math.ceil(gN / 2);
+  const bad = bDone ? bN : Math.ceil(bN / 2);
+  const gaps: Op[] = [];
+  for (let g = 0; g < good; g++) gaps.push({ op: 'good', g });
+  for (let b = 0; b < bad; b++) gaps.push({ op: 'bad', b });
+  return { ops: gaps, good, bad };
 }

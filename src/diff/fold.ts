@@ -115,3 +115,74 @@ function partialIteration(runs: Element[], at: number, byFirst: Map<number, Arra
   }
   return best;
 }
+
+/**
+ * Elements held back at the end of a chunk: an element that starts within
+ * the last FOLD_MAX_PERIOD × FOLD_MIN_REPEAT runs (each element is a run or
+ * more) could fold differently once the next keys are seen. Every element
+ * before them is what folding the whole lane would give.
+ */
+const HELD_BACK = 2 * FOLD_MAX_PERIOD * FOLD_MIN_REPEAT;
+/** Keys folded at a time. */
+const FOLD_CHUNK = 1 << 15;
+
+/**
+ * A lane's elements, folded a chunk at a time, so a lane of ten million calls
+ * never exists as ten million element objects: the differ takes a window of
+ * them, aligns it, and asks for more.
+ */
+export class FoldStream {
+  private pos = 0;
+  private pending: Element[] = [];
+  private next = 0;
+
+  constructor(private readonly keys: Int32Array, private readonly strings: Interner, private readonly known?: ReadonlySet<string>, private readonly found?: Set<string>) {}
+
+  /** Everything folded and taken. */
+  get done(): boolean {
+    return this.next >= this.pending.length && this.pos >= this.keys.length;
+  }
+
+  /** Appends elements to `into` until it holds `max` or the lane ends. */
+  fill(into: Element[], max: number): void {
+    while (into.length < max) {
+      if (this.next >= this.pending.length && !this.refill()) return;
+      while (into.length < max && this.next < this.pending.length) into.push(this.pending[this.next++]!);
+    }
+  }
+
+  private refill(): boolean {
+    if (this.pos >= this.keys.length) return false;
+    for (let size = FOLD_CHUNK; ; size *= 2) {
+      const end = Math.min(this.keys.length, this.pos + size);
+      const last = end === this.keys.length;
+      // `found` only from what is kept: held-back elements are folded again with the next chunk.
+      const found = this.found ? new Set<string>() : undefined;
+      const els = fold(this.keys.subarray(this.pos, end), this.strings, this.known, found);
+      // A chunk that folds into too few elements to hold any back (one long loop) is read further.
+      if (!last && els.length <= HELD_BACK) continue;
+      const keep = last ? els.length : els.length - HELD_BACK;
+      const base = this.pos;
+      this.pending = els.slice(0, keep);
+      this.next = 0;
+      for (const el of this.pending) el.start += base;
+      const tail = this.pending[keep - 1]!;
+      this.pos = tail.start + tail.length;
+      if (found?.size) {
+        const kept = new Set(this.pending.map((el) => el.key));
+        for (const k of found) if (kept.has(this.strings.id(k))) this.found!.add(k);
+      }
+      return true;
+    }
+  }
+}
+
+/** The patterns folding finds in a lane, a chunk at a time. */
+export function foldPatterns(keys: Int32Array, strings: Interner, into: Set<string>): void {
+  const s = new FoldStream(keys, strings, undefined, into);
+  const sink: Element[] = [];
+  while (!s.done) {
+    s.fill(sink, 4096);
+    sink.length = 0;
+  }
+}

@@ -6,7 +6,7 @@
 import type { TraceEvent } from '../model/events.js';
 import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { openTraces, type OpenOptions } from '../readers/open.js';
-import { SideBuilder, type Interner, type SideTrace } from './side.js';
+import { SideBuilder, type Interner, type SideBuilderOptions, type SideTrace } from './side.js';
 
 /**
  * Something else that wants each event as it passes (the findings' incident
@@ -17,9 +17,9 @@ export interface EventSink {
   add(ev: TraceEvent): PacketAnalysis | null | undefined;
 }
 
-export async function readSide(paths: string[], strings: Interner, opts: OpenOptions = {}, also?: (files: string[]) => EventSink): Promise<SideTrace> {
+export async function readSide(paths: string[], strings: Interner, opts: OpenOptions = {}, also?: (files: string[]) => EventSink, side: SideBuilderOptions = {}): Promise<SideTrace> {
   const opened = await openTraces(paths, opts);
-  const builder = new SideBuilder(strings, opened.files);
+  const builder = new SideBuilder(strings, opened.files, side);
   const sink = also?.(opened.files);
   for await (const batch of opened.events) {
     for (const ev of batch) {

@@ -12,6 +12,8 @@ import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
 import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
+import { float64Column, int32Column, uint8Column, type ChunkedColumn } from './columns.js';
+import { RowStore } from './row-store.js';
 
 /** Strings (keys, outcomes, signatures) interned to small integers, shared by both sides of a diff. */
 export class Interner {
@@ -33,25 +35,6 @@ export class Interner {
   }
 }
 
-/** A growable typed column. */
-class Column<T extends Int32Array | Float64Array> {
-  length = 0;
-  constructor(private buf: T, private readonly make: (n: number) => T) {}
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = this.make(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.length++] = v;
-  }
-  get array(): T {
-    return this.buf.subarray(0, this.length) as T;
-  }
-}
-const ints = (n = 1024) => new Column(new Int32Array(n), (m) => new Int32Array(m));
-const floats = (n = 1024) => new Column(new Float64Array(n), (m) => new Float64Array(m));
-
 export interface Unit {
   pid: number | undefined;
   /** Unit index of the process that forked this one, when the trace shows it. */
@@ -71,7 +54,8 @@ export interface Lane {
   unit: number;
   /** Where the lane's socket was made; absent for a main lane. */
   origin?: string;
-  items: number[];
+  /** The lane's items, in order. */
+  items: Int32Array;
   /** Interned: what kind of connection (its creating and connecting keys). */
   signature: number;
   /** Carried no data and failed at nothing: an idle keep-alive, a probe connection. */
@@ -80,6 +64,12 @@ export interface Lane {
   packets?: boolean;
 }
 
+/**
+ * One side, compactly: what alignment reads for every item stays in memory
+ * (about 25 bytes an item: key, outcome, duration, flags, its place in its
+ * lane); where and when each item is sits in `rows`, spilled to disk past a
+ * budget, read back only for the items a report shows.
+ */
 export interface SideTrace {
   files: string[];
   /** Per file: its locations are packet numbers (a capture), not line numbers. */
@@ -91,17 +81,12 @@ export interface SideTrace {
   n: number;
   key: Int32Array;
   outcome: Int32Array;
-  file: Int32Array;
-  line: Int32Array;
-  endLine: Int32Array;
-  unit: Int32Array;
-  lane: Int32Array;
-  /** Seconds since the trace's epoch or midnight; NaN when the trace has no timestamps. */
-  time: Float64Array;
   /** Seconds the call took: -T, else the time to the unit's next event; NaN when unknown. */
   dur: Float64Array;
-  /** Bit flags: IDLE_WAIT. */
-  flags: Int32Array;
+  /** Bit flags: IDLE_WAIT, ON_SOCKET, END_OF_ATTACHED. */
+  flags: Uint8Array;
+  /** Each item's file, line, lane, unit and time. */
+  rows: RowStore;
   units: Unit[];
   lanes: Lane[];
 }
@@ -110,6 +95,11 @@ export interface SideTrace {
 export const IDLE_WAIT = 1;
 /** The item is a socket operation (key mentions a socket). */
 export const ON_SOCKET = 2;
+/** The last item of a process strace attached to: where the trace was cut, not where the process stopped. */
+export const END_OF_ATTACHED = 4;
+
+/** How far (in items) a wait looks for the accept it was waiting for. */
+const ACCEPT_LOOKAHEAD = 64;
 
 /** The unit that holds every flow seen on the wire (pids are strace's; -1 is a log without pids). */
 const NETWORK_UNIT_KEY = -2;
@@ -122,23 +112,34 @@ export interface KeyMeta {
 }
 
 
+export interface SideBuilderOptions {
+  /** Rows kept in memory before they are spilled to a temporary file (see RowStore). */
+  memoryRows?: number;
+}
+
+/** What the builder remembers per unit while reading: to fill durations and mark idle waits as items arrive. */
+interface UnitCursor {
+  last: number;
+  lastTime: number;
+  mainItems: number;
+  /** A wait on the main lane whose next item may be the accept it waited for (-1: none). */
+  wait: number;
+}
+
 export class SideBuilder {
   private readonly normalizer = new Normalizer();
   private readonly packetNormalizer = new PacketNormalizer();
   private readonly packetFiles: boolean[] = [];
   private readonly fileIndex = new Map<string, number>();
-  private readonly key = ints();
-  private readonly outcome = ints();
-  private readonly file = ints();
-  private readonly line = ints();
-  private readonly endLine = ints();
-  private readonly unit = ints();
-  private readonly lane = ints();
-  private readonly time = floats();
-  private readonly dur = floats();
-  private readonly flags = ints();
+  private readonly key = int32Column(1024);
+  private readonly outcome = int32Column(1024);
+  private readonly dur = float64Column(1024);
+  private readonly flags = uint8Column(1024);
+  private readonly rows: RowStore;
   private readonly units: Unit[] = [];
+  private readonly cursors: UnitCursor[] = [];
   private readonly lanes: Lane[] = [];
+  private readonly laneItems: Array<ChunkedColumn<Int32Array>> = [];
   private readonly unitByPid = new Map<number, number>();
   private readonly laneByOrigin = new Map<string, number>();
   private readonly laneFirstKeys: number[][] = [];
@@ -150,9 +151,10 @@ export class SideBuilder {
 
   private readonly files: string[];
 
-  constructor(private readonly strings: Interner, files: readonly string[]) {
+  constructor(private readonly strings: Interner, files: readonly string[], opts: SideBuilderOptions = {}) {
     this.files = [...files];
     this.files.forEach((f, i) => this.fileIndex.set(f, i));
+    this.rows = new RowStore(opts.memoryRows);
   }
 
   /** `tcp`: the packet's TCP analysis when the caller made one (see PacketNormalizer.normalize). */
@@ -173,7 +175,6 @@ export class SideBuilder {
     }
     const n = this.normalizer.normalize(ev);
     if (!n) return;
-    const i = this.key.length;
     const u = this.unitOf(ev.pid);
     const unit = this.units[u]!;
     if (n.program && unit.program === undefined && n.outcome === 'ok') {
@@ -189,9 +190,7 @@ export class SideBuilder {
       const lk = `${u}\u0000${n.lane}`;
       let l = this.laneByOrigin.get(lk);
       if (l === undefined) {
-        l = this.lanes.length;
-        this.lanes.push({ unit: u, origin: n.lane, items: [], signature: 0, idle: true });
-        this.laneFirstKeys.push([]);
+        l = this.newLane({ unit: u, origin: n.lane, signature: 0, idle: true });
         this.laneByOrigin.set(lk, l);
         unit.lanes.push(l);
       }
@@ -200,9 +199,28 @@ export class SideBuilder {
       const fk = this.laneFirstKeys[l]!;
       if (fk.length === 0 || (fk.length === 1 && (n.family === 'connect' || n.family === 'bind' || n.family === 'listen'))) fk.push(keyId);
     }
-    this.lanes[laneIdx]!.items.push(i);
     if (n.lane && !isIdleOutcome(n.family, n.outcome)) this.lanes[laneIdx]!.idle = false;
-    this.push(ev, keyId, this.strings.id(n.outcome), u, laneIdx, ev.kind === 'syscall' && ev.duration !== undefined ? ev.duration : NaN, n.onSocket ? ON_SOCKET : 0);
+    const i = this.push(ev, keyId, this.strings.id(n.outcome), u, laneIdx, ev.kind === 'syscall' && ev.duration !== undefined ? ev.duration : NaN, n.onSocket ? ON_SOCKET : 0);
+    this.markIdleWait(i, u, laneIdx === unit.lanes[0], n.family, n.cls, n.outcome);
+  }
+
+  /**
+   * Waits that only waited for work to arrive: their length is how long the
+   * operator took to send the request, so it never counts as slowness. The
+   * first wait of an attached process, one that never returned, an accept,
+   * and a wait whose process's next item (close by) is an accept.
+   */
+  private markIdleWait(i: number, u: number, onMain: boolean, family: string, cls: EventClass, outcome: string): void {
+    const c = this.cursors[u]!;
+    if (c.wait >= 0) {
+      if (family === 'accept' && i < c.wait + ACCEPT_LOOKAHEAD) this.flags.set(c.wait, this.flags.get(c.wait) | IDLE_WAIT);
+      c.wait = -1;
+    }
+    if (!onMain) return;
+    const first = c.mainItems++ === 0 && this.units[u]!.attached;
+    if (cls !== 'wait' && family !== 'accept') return;
+    if (first || outcome === 'unfinished' || family === 'accept') this.flags.set(i, this.flags.get(i) | IDLE_WAIT);
+    else c.wait = i;
   }
 
   /** One step of a packet on its flow's lane in the network unit. Its duration is the wait before it. */
@@ -213,20 +231,26 @@ export class SideBuilder {
     const lk = `${u}\u0000${step.lane}`;
     let l = this.laneByOrigin.get(lk);
     if (l === undefined) {
-      l = this.lanes.length;
       // A flow is never idle: a SYN nobody answered is the story, not a probe.
-      this.lanes.push({ unit: u, origin: step.lane, items: [], signature: this.strings.id(step.signature), idle: false, packets: true });
-      this.laneFirstKeys.push([]);
+      l = this.newLane({ unit: u, origin: step.lane, signature: this.strings.id(step.signature), idle: false, packets: true });
       this.laneByOrigin.set(lk, l);
       unit.lanes.push(l);
     }
     const keyId = this.strings.id(step.key);
     this.strings.keyMeta[keyId] ??= { family: 'packet', cls: 'packet' };
-    this.lanes[l]!.items.push(this.key.length);
     this.push(ev, keyId, this.strings.id('ok'), u, l, step.gap, 0);
   }
 
-  private push(ev: TraceEvent, keyId: number, outcomeId: number, u: number, laneIdx: number, dur: number, flags: number): void {
+  private newLane(lane: Omit<Lane, 'items'>): number {
+    const l = this.lanes.length;
+    this.lanes.push({ ...lane, items: EMPTY });
+    this.laneItems.push(int32Column(4));
+    this.laneFirstKeys.push([]);
+    return l;
+  }
+
+  private push(ev: TraceEvent, keyId: number, outcomeId: number, u: number, laneIdx: number, dur: number, flags: number): number {
+    const i = this.key.length;
     this.key.push(keyId);
     this.outcome.push(outcomeId);
     let fi = this.fileIndex.get(ev.file);
@@ -236,14 +260,17 @@ export class SideBuilder {
       this.fileIndex.set(ev.file, fi);
     }
     if (ev.line === undefined && ev.packet !== undefined) this.packetFiles[fi] = true;
-    this.file.push(fi);
-    this.line.push(ev.line ?? ev.packet ?? 0);
-    this.endLine.push(ev.endLine ?? 0);
-    this.unit.push(u);
-    this.lane.push(laneIdx);
-    this.time.push(ev.time ?? NaN);
+    const time = ev.time ?? NaN;
+    this.rows.push({ file: fi, line: ev.line ?? ev.packet ?? 0, endLine: ev.endLine ?? 0, lane: laneIdx, unit: u, time });
     this.dur.push(dur);
     this.flags.push(flags);
+    this.laneItems[laneIdx]!.push(i);
+    // Without -T, a call lasted until its process's next event (the best a timestamped trace can say).
+    const c = this.cursors[u]!;
+    if (c.last >= 0 && Number.isNaN(this.dur.get(c.last)) && !Number.isNaN(time) && !Number.isNaN(c.lastTime)) this.dur.set(c.last, Math.max(0, time - c.lastTime));
+    c.last = i;
+    c.lastTime = time;
+    return i;
   }
 
   private unitOf(pid: number | undefined, key = pid ?? -1): number {
@@ -251,32 +278,36 @@ export class SideBuilder {
     let u = this.unitByPid.get(k);
     if (u === undefined) {
       u = this.units.length;
-      const main = this.lanes.length;
-      this.lanes.push({ unit: u, items: [], signature: 0, idle: false });
-      this.laneFirstKeys.push([]);
-      this.units.push({ pid, thread: false, attached: key !== NETWORK_UNIT_KEY && (this.attachedAll || (pid !== undefined && this.attachedPids.has(pid))), lanes: [main] });
+      const attached = key !== NETWORK_UNIT_KEY && (this.attachedAll || (pid !== undefined && this.attachedPids.has(pid)));
+      this.units.push({ pid, thread: false, attached, lanes: [] });
+      this.cursors.push({ last: -1, lastTime: NaN, mainItems: 0, wait: -1 });
+      this.units[u]!.lanes.push(this.newLane({ unit: u, signature: 0, idle: false }));
       this.unitByPid.set(k, u);
     }
     return u;
   }
 
   finish(): SideTrace {
+    const flags = this.flags.take();
+    this.units.forEach((unit, u) => {
+      const last = this.cursors[u]!.last;
+      if (unit.attached && last >= 0) flags[last]! |= END_OF_ATTACHED;
+    });
+    this.lanes.forEach((l, i) => {
+      l.items = this.laneItems[i]!.take();
+    });
+    this.laneItems.length = 0;
     const s: SideTrace = {
       files: this.files,
       packetFiles: this.files.map((_, i) => this.packetFiles[i] === true),
       events: this.events,
       unparsed: this.unparsed,
       n: this.key.length,
-      key: this.key.array,
-      outcome: this.outcome.array,
-      file: this.file.array,
-      line: this.line.array,
-      endLine: this.endLine.array,
-      unit: this.unit.array,
-      lane: this.lane.array,
-      time: this.time.array,
-      dur: this.dur.array,
-      flags: this.flags.array,
+      key: this.key.take(),
+      outcome: this.outcome.take(),
+      dur: this.dur.take(),
+      flags,
+      rows: this.rows,
       units: this.units,
       lanes: this.lanes,
     };
@@ -291,50 +322,15 @@ export class SideBuilder {
       if (l.packets) return;
       l.signature = this.strings.id(l.origin ? this.laneFirstKeys[i]!.map((k) => this.strings.text(k)).join(' / ') : 'main');
     });
-    fillDurations(s);
-    markIdleWaits(s, this.strings);
     return s;
   }
 }
+
+const EMPTY = new Int32Array(0);
 
 /** Outcomes that leave a connection idle: bookkeeping succeeded, a non-blocking read found nothing. */
 function isIdleOutcome(family: string, outcome: string): boolean {
   if (outcome === 'E:EAGAIN' || outcome === 'E:EINPROGRESS' || outcome === 'eof' || outcome === 'unfinished') return true;
   if (outcome !== 'ok' && outcome !== 'partial') return false;
   return !TRANSFER_FAMILIES.has(family);
-}
-
-/** Without -T, a call lasted until its process's next event (the best a timestamped trace can say). */
-function fillDurations(s: SideTrace): void {
-  const last = new Map<number, number>();
-  for (let i = 0; i < s.n; i++) {
-    const u = s.unit[i]!;
-    const prev = last.get(u);
-    if (prev !== undefined && Number.isNaN(s.dur[prev]!) && !Number.isNaN(s.time[i]!) && !Number.isNaN(s.time[prev]!)) {
-      s.dur[prev] = Math.max(0, s.time[i]! - s.time[prev]!);
-    }
-    last.set(u, i);
-  }
-}
-
-/**
- * Waits that only waited for work to arrive: their length is how long the
- * operator took to send the request, so it never counts as slowness.
- */
-function markIdleWaits(s: SideTrace, strings: Interner): void {
-  for (const unit of s.units) {
-    const main = s.lanes[unit.lanes[0]!]!;
-    const items = main.items;
-    for (let k = 0; k < items.length; k++) {
-      const i = items[k]!;
-      const m = strings.keyMeta[s.key[i]!]!;
-      if (m.cls !== 'wait' && m.family !== 'accept') continue;
-      const first = k === 0 && unit.attached;
-      const unfinished = strings.text(s.outcome[i]!) === 'unfinished';
-      let next = -1;
-      for (let j = i + 1; j < s.n && j < i + 64; j++) if (s.unit[j] === s.unit[i]) { next = j; break; }
-      const beforeAccept = next >= 0 && strings.keyMeta[s.key[next]!]!.family === 'accept';
-      if (first || unfinished || m.family === 'accept' || beforeAccept) s.flags[i]! |= IDLE_WAIT;
-    }
-  }
 }

@@ -7,6 +7,7 @@
 import type { DiffOutcome, DivergenceKind } from '../diff/differ.js';
 import { divergenceSummary, missingSummary, type Quoted } from '../diff/describe.js';
 import type { Interner, SideTrace } from '../diff/side.js';
+import type { Place } from '../diff/row-store.js';
 import type { LineMap } from './source-lines.js';
 import { fetchTexts } from './source-packets.js';
 import type { EvidenceContext } from './evidence-context.js';
@@ -91,8 +92,17 @@ export interface BuildOptions {
 }
 
 export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: Interner, outcome: DiffOutcome, opts: BuildOptions): Promise<DiffView> {
-  const fileOf = (s: SideTrace, i: number) => s.files[s.file[i]!]!;
-  const isPacket = (s: SideTrace, i: number) => s.packetFiles[s.file[i]!] === true;
+  // Where an item is lives in the side's row store (maybe on disk): read each once.
+  const places = new Map<SideTrace, Map<number, Place>>();
+  const placeOf = (s: SideTrace, i: number): Place => {
+    let m = places.get(s);
+    if (!m) places.set(s, (m = new Map()));
+    let p = m.get(i);
+    if (!p) m.set(i, (p = s.rows.get(i)));
+    return p;
+  };
+  const fileOf = (s: SideTrace, i: number) => s.files[placeOf(s, i).file]!;
+  const isPacket = (s: SideTrace, i: number) => s.packetFiles[placeOf(s, i).file] === true;
   const wanted = new Map<string, Set<number>>();
   const wantedPackets = new Map<string, Set<number>>();
   const want = (s: SideTrace, i: number, around = 0) => {
@@ -100,8 +110,8 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
     const into = isPacket(s, i) ? wantedPackets : wanted;
     let set = into.get(file);
     if (!set) into.set(file, (set = new Set()));
-    const first = s.line[i]!;
-    const last = Math.max(first, s.endLine[i]!);
+    const { line: first, endLine } = placeOf(s, i);
+    const last = Math.max(first, endLine);
     for (let n = Math.max(1, first - around); n <= last + around; n++) set.add(n);
   };
   const d = outcome.divergence;
@@ -114,8 +124,7 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
   const locate = (s: SideTrace, i: number): Located => {
     const file = fileOf(s, i);
     const map = linesOf(file);
-    const line = s.line[i]!;
-    const end = s.endLine[i]!;
+    const { line, endLine: end } = placeOf(s, i);
     const first = map.get(line) ?? '';
     const loc: Located = isPacket(s, i) ? { file, packet: line, text: first } : { file, line, text: first };
     if (end > line) {
@@ -126,8 +135,9 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
   };
   const quote = (s: SideTrace, i: number): Quoted => {
     const map = linesOf(fileOf(s, i));
-    const q: Quoted = { text: map.get(s.line[i]!) ?? '', key: strings.text(s.key[i]!), outcome: strings.text(s.outcome[i]!) };
-    if (s.endLine[i]! > s.line[i]!) q.endText = map.get(s.endLine[i]!) ?? '';
+    const { line, endLine } = placeOf(s, i);
+    const q: Quoted = { text: map.get(line) ?? '', key: strings.text(s.key[i]!), outcome: strings.text(s.outcome[i]!) };
+    if (endLine > line) q.endText = map.get(endLine) ?? '';
     if (!Number.isNaN(s.dur[i]!)) q.duration = s.dur[i]!;
     if (strings.keyMeta[s.key[i]!]?.cls === 'packet') q.packet = true;
     return q;
@@ -154,8 +164,8 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
     if (i === null) return null;
     const file = fileOf(s, i);
     const map = linesOf(file);
-    const focus = s.line[i]!;
-    const focusEnd = Math.max(focus, s.endLine[i]!);
+    const { line: focus, endLine } = placeOf(s, i);
+    const focusEnd = Math.max(focus, endLine);
     const out: ContextLine[] = [];
     for (let n = Math.max(1, focus - opts.context); n <= focusEnd + opts.context; n++) {
       const text = map.get(n);
