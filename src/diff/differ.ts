@@ -9,7 +9,7 @@ import { MISSING_AFTER_LIMIT, TIMING_MIN_RATIO, TIMING_MIN_SECONDS } from '../kn
 import { align, type Op } from './align.js';
 import { FoldStream, foldPatterns, type Element } from './fold.js';
 import { isSignificant, outcomesEquivalent, similarKeys, type ItemView } from './rank.js';
-import { END_OF_ATTACHED, IDLE_WAIT, ON_SOCKET, type Interner, type SideTrace } from './side.js';
+import { END_OF_ATTACHED, IDLE_WAIT, ON_SOCKET, laneItems, type Interner, type SideTrace } from './side.js';
 import { int32Column } from './columns.js';
 import { matchStructure } from './structure.js';
 
@@ -131,8 +131,8 @@ class Context {
   }
 
   alignLanes(gl: number, bl: number): void {
-    const gItems = this.good.lanes[gl]!.items;
-    const bItems = this.bad.lanes[bl]!.items;
+    const gItems = laneItems(this.good, gl);
+    const bItems = laneItems(this.bad, bl);
     const gKeys = gItems.map((i) => this.good.key[i]!);
     const bKeys = bItems.map((i) => this.bad.key[i]!);
     // Fold each side; only when either found a loop, fold again knowing both sides' loops.
@@ -268,7 +268,7 @@ class Context {
     const s = side === 'good' ? this.good : this.bad;
     const lane = s.lanes[l]!;
     if (lane.origin && lane.idle) return;
-    for (const i of lane.items) {
+    for (const i of laneItems(s, l)) {
       if (!isSignificant(this.view(side, i))) continue;
       if (side === 'good') this.pendMissing(i, -1);
       else this.addCandidate({ kind: 'extra', pos: i, bad: i, good: null });

@@ -30,23 +30,27 @@ export type PacketDirection = 'c>s' | 's>c';
 export interface PacketStep {
   /** Alignment key: `tcp:18186 c>s SYN`, `udp:53 s>c ICMP-3/3`, `icmp c>s echo-request`. */
   key: string;
-  /** The flow's unique name in this trace (its lane). */
-  lane: string;
+  /** The flow's number in this trace, from 1 (its lane). */
+  flow: number;
   /** What the flow is, for pairing flows across runs: `tcp:18186`. */
   signature: string;
   /** Seconds since the flow's previous packet (0 for its first); NaN without timestamps. */
   gap: number;
 }
 
+/** What telling a second copy of a datagram needs of the flow's previous packet (not the packet: it holds its decoded layers). */
+type Sent = Pick<PacketEvent, 'time' | 'src' | 'dst' | 'len' | 'proto' | 'icmpType' | 'ipId'>;
+
+/** Kept for every flow of the trace (a million connections in a large capture): numbers and shared strings only. */
 interface Flow {
-  lane: string;
+  id: number;
   signature: string;
   /** The client's endpoint ("ip.port", or the ip for flows without ports). */
   client: string;
   clientIp: string;
   last: number;
   /** The flow's previous packet, for telling a second copy of a datagram (TCP copies are the analysis's). */
-  lastEv?: PacketEvent;
+  lastEv?: Sent;
   tcp?: boolean;
 }
 
@@ -75,6 +79,8 @@ export class PacketNormalizer {
   /** The latest flow to a server endpoint from a client address: ICMP errors in tcpdump text quote no client port. */
   private readonly byServer = new Map<string, Flow>();
   private counter = 0;
+  /** Signatures (`tcp:80`) are shared by every flow to a service. */
+  private readonly signatures = new Map<string, string>();
 
   /**
    * `tcp`: this packet's TCP analysis when the caller made it (null: not a
@@ -99,7 +105,9 @@ export class PacketNormalizer {
   }
 
   private newFlow(proto: string, client: string, server: string, signature: string): Flow {
-    const flow: Flow = { lane: `${proto} ${client}>${server}#${++this.counter}`, signature, client, clientIp: ipOf(client), last: NaN };
+    let sig = this.signatures.get(signature);
+    if (sig === undefined) this.signatures.set(signature, (sig = signature));
+    const flow: Flow = { id: ++this.counter, signature: sig, client, clientIp: ipOf(client), last: NaN };
     this.byServer.set(`${proto} ${flow.clientIp} ${server}`, flow);
     return flow;
   }
@@ -108,7 +116,7 @@ export class PacketNormalizer {
     const t = ev.time ?? NaN;
     const g = Number.isNaN(flow.last) ? (Number.isNaN(t) ? NaN : 0) : t - flow.last;
     flow.last = t;
-    if (!flow.tcp) flow.lastEv = ev;
+    if (!flow.tcp) flow.lastEv = { time: ev.time, src: ev.src, dst: ev.dst, len: ev.len, proto: ev.proto, icmpType: ev.icmpType, ipId: ev.ipId };
     return g;
   }
 
@@ -132,7 +140,7 @@ export class PacketNormalizer {
     const len = ev.len ?? 0;
     const role = SEGMENT_ROLES.find((r) => r.test(bits, len));
     if (!role) return [];
-    const step = (word: string, g: number): PacketStep => ({ key: `${flow.signature} ${dir} ${word}`, lane: flow.lane, signature: flow.signature, gap: g });
+    const step = (word: string, g: number): PacketStep => ({ key: `${flow.signature} ${dir} ${word}`, flow: flow.id, signature: flow.signature, gap: g });
     const steps = [step(role.word, gap)];
     if (role.word === 'data' && (bits & TH.FIN) !== 0) steps.push(step(FIN_AFTER_DATA, 0));
     return steps;
@@ -151,7 +159,7 @@ export class PacketNormalizer {
     } else if (this.isCopy(flow, ev)) return [];
     const gap = this.gap(flow, ev);
     const dir: PacketDirection = ev.src === flow.client ? 'c>s' : 's>c';
-    return [{ key: `${flow.signature} ${dir} data`, lane: flow.lane, signature: flow.signature, gap }];
+    return [{ key: `${flow.signature} ${dir} data`, flow: flow.id, signature: flow.signature, gap }];
   }
 
   /** A datagram captured twice: same sender, length and IP id, within the window. */
@@ -173,7 +181,7 @@ export class PacketNormalizer {
         const gap = this.gap(flow, ev);
         // The error travels towards whoever sent the quoted packet.
         const dir: PacketDirection = ev.dst === flow.clientIp ? 's>c' : 'c>s';
-        return [{ key: `${flow.signature} ${dir} ${icmpWord(ev)}`, lane: flow.lane, signature: flow.signature, gap }];
+        return [{ key: `${flow.signature} ${dir} ${icmpWord(ev)}`, flow: flow.id, signature: flow.signature, gap }];
       }
     }
     // An echo, or an error about a flow this trace never showed: between the two hosts.
@@ -201,6 +209,6 @@ export class PacketNormalizer {
     } else if (this.isCopy(flow, ev)) return [];
     const gap = this.gap(flow, ev);
     const dir: PacketDirection = ev.src === flow.client ? 'c>s' : 's>c';
-    return [{ key: `${signature} ${dir} ${word}`, lane: flow.lane, signature, gap }];
+    return [{ key: `${signature} ${dir} ${word}`, flow: flow.id, signature: flow.signature, gap }];
   }
 }

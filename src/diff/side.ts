@@ -12,7 +12,7 @@ import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
 import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
-import { float64Column, int32Column, uint8Column, type ChunkedColumn } from './columns.js';
+import { float64Column, int32Column, uint8Column } from './columns.js';
 import { RowStore } from './row-store.js';
 
 /** Strings (keys, outcomes, signatures) interned to small integers, shared by both sides of a diff. */
@@ -52,10 +52,11 @@ export interface Unit {
 
 export interface Lane {
   unit: number;
-  /** Where the lane's socket was made; absent for a main lane. */
+  /** Where the lane's socket was made; absent for a main lane and for a flow on the wire. */
   origin?: string;
-  /** The lane's items, in order. */
-  items: Int32Array;
+  /** The lane's items are `laneOrder[first .. first + count)` (see laneItems): one array for all lanes, not one per flow. */
+  first: number;
+  count: number;
   /** Interned: what kind of connection (its creating and connecting keys). */
   signature: number;
   /** Carried no data and failed at nothing: an idle keep-alive, a probe connection. */
@@ -89,6 +90,14 @@ export interface SideTrace {
   rows: RowStore;
   units: Unit[];
   lanes: Lane[];
+  /** Item indices grouped by lane, in order within each lane. */
+  laneOrder: Int32Array;
+}
+
+/** A lane's items, in order (a view, no copy). */
+export function laneItems(s: SideTrace, l: number): Int32Array {
+  const lane = s.lanes[l]!;
+  return s.laneOrder.subarray(lane.first, lane.first + lane.count);
 }
 
 /** A wait that only waited for work to arrive (the first of an attached trace, one that led to an accept). */
@@ -139,10 +148,13 @@ export class SideBuilder {
   private readonly units: Unit[] = [];
   private readonly cursors: UnitCursor[] = [];
   private readonly lanes: Lane[] = [];
-  private readonly laneItems: Array<ChunkedColumn<Int32Array>> = [];
+  /** Each item's lane, until finish() groups the items by lane. */
+  private readonly laneOf = int32Column(1024);
   private readonly unitByPid = new Map<number, number>();
   private readonly laneByOrigin = new Map<string, number>();
-  private readonly laneFirstKeys: number[][] = [];
+  /** The lane of each flow the packet normalizer numbered (0: none yet); no name string per flow. */
+  private readonly laneOfFlow = int32Column(1024);
+  private readonly laneFirstKeys = new Map<number, number[]>();
   private readonly children = new Map<number, { parent: number; thread: boolean }>();
   private readonly attachedPids = new Set<number>();
   private attachedAll = false;
@@ -196,7 +208,7 @@ export class SideBuilder {
       }
       laneIdx = l;
       // The lane's signature: the call that made the socket and the connect/bind/listen that gave it a role.
-      const fk = this.laneFirstKeys[l]!;
+      const fk = this.laneFirstKeys.get(l)!;
       if (fk.length === 0 || (fk.length === 1 && (n.family === 'connect' || n.family === 'bind' || n.family === 'listen'))) fk.push(keyId);
     }
     if (n.lane && !isIdleOutcome(n.family, n.outcome)) this.lanes[laneIdx]!.idle = false;
@@ -228,12 +240,12 @@ export class SideBuilder {
     const u = this.unitOf(undefined, NETWORK_UNIT_KEY);
     const unit = this.units[u]!;
     unit.program ??= NETWORK_PROGRAM;
-    const lk = `${u}\u0000${step.lane}`;
-    let l = this.laneByOrigin.get(lk);
-    if (l === undefined) {
+    while (this.laneOfFlow.length <= step.flow) this.laneOfFlow.push(0);
+    let l = this.laneOfFlow.get(step.flow) - 1;
+    if (l < 0) {
       // A flow is never idle: a SYN nobody answered is the story, not a probe.
-      l = this.newLane({ unit: u, origin: step.lane, signature: this.strings.id(step.signature), idle: false, packets: true });
-      this.laneByOrigin.set(lk, l);
+      l = this.newLane({ unit: u, signature: this.strings.id(step.signature), idle: false, packets: true });
+      this.laneOfFlow.set(step.flow, l + 1);
       unit.lanes.push(l);
     }
     const keyId = this.strings.id(step.key);
@@ -241,11 +253,11 @@ export class SideBuilder {
     this.push(ev, keyId, this.strings.id('ok'), u, l, step.gap, 0);
   }
 
-  private newLane(lane: Omit<Lane, 'items'>): number {
+  private newLane(lane: Omit<Lane, 'first' | 'count'>): number {
     const l = this.lanes.length;
-    this.lanes.push({ ...lane, items: EMPTY });
-    this.laneItems.push(int32Column(4));
-    this.laneFirstKeys.push([]);
+    this.lanes.push({ ...lane, first: 0, count: 0 });
+    // Only connections a process made have first keys (packet lanes are signed by their service).
+    if (!lane.packets) this.laneFirstKeys.set(l, []);
     return l;
   }
 
@@ -264,7 +276,8 @@ export class SideBuilder {
     this.rows.push({ file: fi, line: ev.line ?? ev.packet ?? 0, endLine: ev.endLine ?? 0, lane: laneIdx, unit: u, time });
     this.dur.push(dur);
     this.flags.push(flags);
-    this.laneItems[laneIdx]!.push(i);
+    this.laneOf.push(laneIdx);
+    this.lanes[laneIdx]!.count++;
     // Without -T, a call lasted until its process's next event (the best a timestamped trace can say).
     const c = this.cursors[u]!;
     if (c.last >= 0 && Number.isNaN(this.dur.get(c.last)) && !Number.isNaN(time) && !Number.isNaN(c.lastTime)) this.dur.set(c.last, Math.max(0, time - c.lastTime));
@@ -287,16 +300,27 @@ export class SideBuilder {
     return u;
   }
 
+  /** Items grouped by lane (a counting sort): each lane's `first` is where its items start. */
+  private groupByLane(): Int32Array {
+    let at = 0;
+    for (const lane of this.lanes) {
+      lane.first = at;
+      at += lane.count;
+    }
+    const next = Int32Array.from(this.lanes, (lane) => lane.first);
+    const laneOf = this.laneOf.take();
+    const order = new Int32Array(laneOf.length);
+    for (let i = 0; i < laneOf.length; i++) order[next[laneOf[i]!]!++] = i;
+    return order;
+  }
+
   finish(): SideTrace {
     const flags = this.flags.take();
     this.units.forEach((unit, u) => {
       const last = this.cursors[u]!.last;
       if (unit.attached && last >= 0) flags[last]! |= END_OF_ATTACHED;
     });
-    this.lanes.forEach((l, i) => {
-      l.items = this.laneItems[i]!.take();
-    });
-    this.laneItems.length = 0;
+    const laneOrder = this.groupByLane();
     const s: SideTrace = {
       files: this.files,
       packetFiles: this.files.map((_, i) => this.packetFiles[i] === true),
@@ -310,6 +334,7 @@ export class SideBuilder {
       rows: this.rows,
       units: this.units,
       lanes: this.lanes,
+      laneOrder,
     };
     for (const [pid, c] of this.children) {
       const u = this.unitByPid.get(pid);
@@ -320,13 +345,12 @@ export class SideBuilder {
     }
     this.lanes.forEach((l, i) => {
       if (l.packets) return;
-      l.signature = this.strings.id(l.origin ? this.laneFirstKeys[i]!.map((k) => this.strings.text(k)).join(' / ') : 'main');
+      l.signature = this.strings.id(l.origin ? this.laneFirstKeys.get(i)!.map((k) => this.strings.text(k)).join(' / ') : 'main');
     });
     return s;
   }
 }
 
-const EMPTY = new Int32Array(0);
 
 /** Outcomes that leave a connection idle: bookkeeping succeeded, a non-blocking read found nothing. */
 function isIdleOutcome(family: string, outcome: string): boolean {
