@@ -4,10 +4,17 @@
  * (connections, with the per-packet facts the network rules need), the
  * processes (program, exit) and the listening sockets. The finding rules
  * (src/findings/rules/) read only this.
+ *
+ * Memory stays bounded by the open connections: the facts of a connection
+ * are kept while the TCP analysis tracks it; when it lets go (the connection
+ * closed and lingered, or a new one took its ports) they go, with its
+ * summary, to the network rules' `NetworkFacts`, which keeps a few numbers of
+ * it (src/findings/rules/network.ts).
  */
 import type { Location, PacketEvent, SyscallEvent, TraceEvent } from '../model/events.js';
 import { SyscallAnalyzer, type SyscallAnalysis } from '../analysis/syscalls/index.js';
 import { TcpAnalyzer, type Connection, type PacketAnalysis } from '../analysis/tcp/index.js';
+import { NetworkFacts } from './rules/network.js';
 import { PROCESS_CREATING } from '../knowledge/fd-syscalls.js';
 import { TH, flagBits } from '../knowledge/tcp.js';
 import type { Value } from '../model/values.js';
@@ -31,7 +38,7 @@ export interface ListenFacts {
   at: Location;
 }
 
-/** What the network rules need per connection beyond the TCP analysis's summary. */
+/** What the network rules need per connection beyond the TCP analysis's summary (kept while the connection is tracked). */
 export interface ConnFacts {
   conn: number;
   /** Client-to-server data: the first segment with payload. */
@@ -54,8 +61,8 @@ export interface Incident {
   files: string[];
   events: number;
   syscalls: SyscallAnalysis | undefined;
-  connections: Connection[];
-  conn: Map<number, ConnFacts>;
+  /** The TCP connections as the network rules keep them: every connection's summary and facts, folded in as each one ended. */
+  network: NetworkFacts;
   processes: ProcessFacts[];
   /** The pid of the first process seen: the one the operator ran or attached to. */
   rootPid?: number;
@@ -74,19 +81,19 @@ function numberArg(v: Value | undefined): number {
   return NaN;
 }
 
-const loc = (ev: TraceEvent): Location => {
-  const l: Location = { file: ev.file };
-  if (ev.line !== undefined) l.line = ev.line;
-  else if (ev.packet !== undefined) l.packet = ev.packet;
-  return l;
-};
+/** Where an event is: its line, else its packet (an object of one shape, made whole). */
+const loc = (ev: TraceEvent): Location => (ev.line !== undefined ? { file: ev.file, line: ev.line } : ev.packet !== undefined ? { file: ev.file, packet: ev.packet } : { file: ev.file });
 
 const at = (ev: TraceEvent) => (ev.time !== undefined ? { at: loc(ev), time: ev.time } : { at: loc(ev) });
 
 export class IncidentBuilder {
   private readonly sys = new SyscallAnalyzer();
-  private readonly tcp = new TcpAnalyzer();
+  private readonly network = new NetworkFacts();
+  /** Connections the TCP analysis hands over when it lets go of them; it keeps no summaries itself. */
+  private readonly tcp = new TcpAnalyzer({ keepConnections: false, onRetire: (c) => this.retire(c) });
+  /** Facts of the connections the TCP analysis still tracks. */
   private readonly conn = new Map<number, ConnFacts>();
+  private finished: Incident | undefined;
   private readonly procs = new Map<number, ProcessFacts>();
   private readonly listens: ListenFacts[] = [];
   private events = 0;
@@ -179,14 +186,23 @@ export class IncidentBuilder {
     return a;
   }
 
+  /** A connection is over for the analysis: its summary and facts go to the network rules, and are let go here. */
+  private retire(c: Connection): void {
+    this.network.add(c, this.conn.get(c.id));
+    this.conn.delete(c.id);
+  }
+
+  /** The incident, once every event is in (later calls give the same one). */
   finish(): Incident {
+    if (this.finished) return this.finished;
+    // The connections still tracked (open, or closed and lingering) end with the input.
+    for (const t of [...this.tcp.openTracks()]) this.retire(t.conn);
     const inc: Incident = {
       files: this.files,
       events: this.events,
       // Processes are made by syscall, signal and exit events: none means no strace input.
       syscalls: this.procs.size ? this.sys.finish() : undefined,
-      connections: this.tcp.connections(),
-      conn: this.conn,
+      network: this.network,
       processes: [...this.procs.values()],
       listens: this.listens,
     };
@@ -194,6 +210,7 @@ export class IncidentBuilder {
     if (this.lastSyscallTime !== undefined) inc.lastSyscallTime = this.lastSyscallTime;
     if (this.lastPacketTime !== undefined) inc.lastPacketTime = this.lastPacketTime;
     if (this.shift !== undefined) inc.straceToCapture = this.shift;
+    this.finished = inc;
     return inc;
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Location } from '../model/events.js';
 import { correlate } from '../analysis/correlate/index.js';
+import type { Connection } from '../analysis/tcp/index.js';
 import type { Severity } from '../knowledge/findings.js';
 import { openTraces, type OpenOptions } from '../readers/open.js';
 import type { Finding } from '../report/diff-report.js';
@@ -37,8 +38,11 @@ export function findingsOf(inc: Incident): RawFinding[] {
  * connection are one finding: the syscall's, with the packets added.
  */
 function mergeAcrossSources(inc: Incident, all: RawFinding[]): RawFinding[] {
-  if (!inc.syscalls || inc.connections.length === 0) return all;
-  const links = correlate(inc.syscalls, inc.connections).links;
+  if (!inc.syscalls || inc.network.count === 0) return all;
+  // Nothing to merge unless a syscall finding names a socket and a TCP finding is about one connection.
+  if (!all.some((f) => f.socket) || !all.some((t) => t.conns?.length === 1)) return all.slice();
+  // Correlation reads only a connection's outline (id, endpoints, first and last packet times, SYN, SYN-ACK).
+  const links = correlate(inc.syscalls, inc.network.outlines() as Connection[]).links;
   const connOf = (s: NonNullable<RawFinding['socket']>): number | undefined => {
     let best: { conn: number; line: number } | undefined;
     for (const l of links) {
@@ -58,8 +62,8 @@ function mergeAcrossSources(inc: Incident, all: RawFinding[]): RawFinding[] {
     for (const t of all) {
       if (t === f || absorbed.has(t) || !t.conns || t.conns.length !== 1 || t.conns[0] !== conn) continue;
       absorbed.add(t);
-      const c = inc.connections.find((x) => x.id === conn);
-      if (c) f.title = f.title.replace(/ on a (TCP|TCPv6) socket/, ` on the connection to ${serverText(c)}`);
+      const resp = inc.network.serverOf(conn);
+      if (resp !== undefined) f.title = f.title.replace(/ on a (TCP|TCPv6) socket/, ` on the connection to ${serverText({ resp })}`);
       f.evidence.push(...t.evidence);
       // "Connection to …" reads on in lower case; "SYN to …" keeps its capitals.
       const title = /^[A-Z][a-z]/.test(t.title) ? t.title.charAt(0).toLowerCase() + t.title.slice(1) : t.title;

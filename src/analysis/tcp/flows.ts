@@ -3,7 +3,10 @@
  * share one entry), a new connection when a SYN with another initial
  * sequence number arrives on a known 4-tuple (a reused port), and eviction
  * of closed connections so memory stays bounded by the open ones: an
- * evicted connection keeps only its summary (`Connection`), never packets.
+ * evicted connection keeps only its summary (`Connection`), never packets,
+ * and only when `keepConnections` asks for it. Tracking state holds no
+ * events either: of a side's previous packet only the fields duplicate-copy
+ * detection compares (`LastPacket`).
  */
 import type { Location, PacketEvent } from '../../model/events.js';
 import type { ConnState } from '../../knowledge/tcp-analysis.js';
@@ -88,8 +91,29 @@ export interface DirState {
   lastWasKeepAlive: boolean;
   /** The last few data/SYN/FIN segments, newest last (bounded). */
   recent: SentSegment[];
-  /** The previous packet of this side, for duplicate-copy detection. */
-  last?: PacketEvent;
+  /** The previous packet of this side, for duplicate-copy detection: its wire fields, not the event (which holds the decoded packet). */
+  last?: LastPacket;
+}
+
+/**
+ * What duplicate-copy detection compares of a side's previous packet. The
+ * sender and receiver need no copy: every packet of one side of a track has
+ * the same two endpoints (the track's key is the pair, the side is the sender).
+ */
+export interface LastPacket {
+  time: number | undefined;
+  flags: string | undefined;
+  rawSeq: number | undefined;
+  rawAck: number | undefined;
+  seq: number | undefined;
+  ack: number | undefined;
+  len: number | undefined;
+  win: number | undefined;
+  ipId: number | undefined;
+  tsval: number | undefined;
+  tsecr: number | undefined;
+  /** Its packet number (frame, or line for tcpdump text without -#). */
+  num: number | undefined;
 }
 
 export function newDir(): DirState {
@@ -123,6 +147,21 @@ export interface FlowTableOptions {
   maxLingeringClosed?: number;
   /** Keep every connection's summary for connections() (default true); a streaming consumer that only wants per-packet answers turns it off to keep memory flat. */
   keepConnections?: boolean;
+  /**
+   * Called once per connection when the table stops tracking it (evicted
+   * after it closed and lingered, or replaced by a new connection on the same
+   * ports): its summary is final. Connections still tracked at the end are
+   * not reported: walk `tracks()` for them.
+   */
+  onRetire?: (conn: Connection) => void;
+}
+
+/**
+ * A string of its own: a slice of a reader's text (tcpdump text) would keep
+ * that whole chunk of the input alive for as long as the summary lives.
+ */
+function ownString(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 export class FlowTable {
@@ -130,16 +169,18 @@ export class FlowTable {
   private all: Connection[] = [];
   private count = 0;
   private readonly keep: boolean;
-  /** Closed tracks in the order they closed (a queue with a moving head). */
-  private closedQueue: Track[] = [];
+  /** Closed tracks in the order they closed (a queue with a moving head; slots behind the head are cleared). */
+  private closedQueue: Array<Track | undefined> = [];
   private closedHead = 0;
   private linger: number;
   private maxClosed: number;
+  private readonly onRetire: ((conn: Connection) => void) | undefined;
 
   constructor(opts: FlowTableOptions = {}) {
     this.linger = opts.closedLinger ?? CLOSED_LINGER;
     this.maxClosed = opts.maxLingeringClosed ?? MAX_LINGERING_CLOSED;
     this.keep = opts.keepConnections ?? true;
+    this.onRetire = opts.onRetire;
   }
 
   /**
@@ -174,8 +215,8 @@ export class FlowTable {
     const synAck = (bits & (TH.SYN | TH.ACK)) === (TH.SYN | TH.ACK);
     const conn: Connection = {
       id: ++this.count,
-      orig: synAck ? dst : src,
-      resp: synAck ? src : dst,
+      orig: ownString(synAck ? dst : src),
+      resp: ownString(synAck ? src : dst),
       firstPacket: at,
       lastPacket: at,
       start: time,
@@ -216,12 +257,12 @@ export class FlowTable {
       const t = q[this.closedHead]!;
       const lingering = q.length - this.closedHead;
       if (this.table.get(t.key) !== t) {
-        this.closedHead++;
+        q[this.closedHead++] = undefined;
         continue;
       }
       if (lingering > this.maxClosed || now - (t.conn.end ?? t.closedAt!) > this.linger) {
         this.retire(t);
-        this.closedHead++;
+        q[this.closedHead++] = undefined;
         continue;
       }
       break;
@@ -232,10 +273,12 @@ export class FlowTable {
     }
   }
 
-  /** Drop the tracking state; the Connection summary stays. */
+  /** Drop the tracking state; the Connection summary stays (in connections() when kept, and to onRetire). */
   private retire(track: Track): void {
     if (this.table.get(track.key) === track) this.table.delete(track.key);
+    if (track.conn.evicted) return;
     track.conn.evicted = true;
+    this.onRetire?.(track.conn);
   }
 
   /** Every connection, in order of the first packet. */
@@ -246,6 +289,13 @@ export class FlowTable {
   /** Tracks currently held (open plus lingering closed). */
   tracked(): number {
     return this.table.size;
+  }
+
+  /** Tracks the closed queue still refers to (lingering ones; retired ones are let go): at most `tracked()`. O(queue), for tests. */
+  queued(): number {
+    let n = 0;
+    for (const t of this.closedQueue) if (t !== undefined) n++;
+    return n;
   }
 
   tracks(): IterableIterator<Track> {

@@ -2,14 +2,15 @@
  * TCP connection tracking and per-packet analysis over `packet` events:
  * Zeek's conn_state/history per connection and Wireshark's tcp.analysis.*
  * flags per packet. Streaming: feed events one at a time in capture order;
- * memory is bounded by the open connections (closed ones are summarised).
+ * memory is bounded by the open connections (closed ones are summarised, or
+ * with `keepConnections: false` handed to `onRetire` and let go).
  * Rules and sources: docs/tcp-analysis.md, src/knowledge/tcp-analysis.ts.
  */
 import type { Location, PacketEvent, TraceEvent } from '../../model/events.js';
 import type { AnalysisFlag } from '../../knowledge/tcp-analysis.js';
 import { DUPLICATE_COPY_WINDOW } from '../../knowledge/tcp-analysis.js';
 import { TH, flagBits } from '../../knowledge/tcp.js';
-import { FlowTable, type Connection, type FlowTableOptions, type Track } from './flows.js';
+import { FlowTable, type Connection, type DirState, type FlowTableOptions, type LastPacket, type Track } from './flows.js';
 import { analyzeSegment } from './packet-analysis.js';
 
 export type { Connection, FlowTableOptions } from './flows.js';
@@ -44,15 +45,37 @@ function location(ev: PacketEvent): Location {
 }
 
 /** Same packet captured twice: same sender, flags, wire numbers, length, window, IP id (when both known), within 1 ms. */
-function isDuplicateCopy(prev: PacketEvent | undefined, ev: PacketEvent): boolean {
+function isDuplicateCopy(prev: LastPacket | undefined, ev: PacketEvent): boolean {
   if (!prev) return false;
   if (prev.time === undefined || ev.time === undefined || Math.abs(ev.time - prev.time) > DUPLICATE_COPY_WINDOW) return false;
-  if (prev.src !== ev.src || prev.dst !== ev.dst || prev.flags !== ev.flags) return false;
+  // The same sender and receiver: `prev` is the previous packet of the same side of the same track.
+  if (prev.flags !== ev.flags) return false;
   if (prev.rawSeq !== ev.rawSeq || prev.rawAck !== ev.rawAck || prev.len !== ev.len || prev.win !== ev.win) return false;
   if (prev.rawSeq === undefined && (prev.seq !== ev.seq || prev.ack !== ev.ack)) return false;
   if (prev.ipId !== undefined && ev.ipId !== undefined && prev.ipId !== ev.ipId) return false;
   if (prev.tsval !== ev.tsval || prev.tsecr !== ev.tsecr) return false;
   return true;
+}
+
+/** Remember a side's packet for duplicate-copy detection: its fields, in place (the event, and the decoded packet it holds, is let go). */
+function remember(dir: DirState, ev: PacketEvent): void {
+  const l = dir.last;
+  if (!l) {
+    dir.last = { time: ev.time, flags: ev.flags, rawSeq: ev.rawSeq, rawAck: ev.rawAck, seq: ev.seq, ack: ev.ack, len: ev.len, win: ev.win, ipId: ev.ipId, tsval: ev.tsval, tsecr: ev.tsecr, num: ev.packet ?? ev.line };
+    return;
+  }
+  l.time = ev.time;
+  l.flags = ev.flags;
+  l.rawSeq = ev.rawSeq;
+  l.rawAck = ev.rawAck;
+  l.seq = ev.seq;
+  l.ack = ev.ack;
+  l.len = ev.len;
+  l.win = ev.win;
+  l.ipId = ev.ipId;
+  l.tsval = ev.tsval;
+  l.tsecr = ev.tsecr;
+  l.num = ev.packet ?? ev.line;
 }
 
 export class TcpAnalyzer {
@@ -77,11 +100,10 @@ export class TcpAnalyzer {
     if (isDuplicateCopy(dir.last, ev)) {
       conn.duplicateCopies++;
       result.flags.push('duplicate-copy');
-      const p = dir.last!;
-      result.retransmitOf = p.packet ?? p.line;
+      result.retransmitOf = dir.last!.num;
       return result;
     }
-    dir.last = ev;
+    remember(dir, ev);
 
     const time = ev.time ?? conn.end;
     conn.packets++;
@@ -145,6 +167,11 @@ export class TcpAnalyzer {
   /** Connections the flow table still tracks (open, or closed and lingering for late packets). */
   trackedCount(): number {
     return this.flows.tracked();
+  }
+
+  /** Tracks the flow table's queue of closed connections still refers to (never more than trackedCount()); O(queue), for tests. */
+  queuedCount(): number {
+    return this.flows.queued();
   }
 
   /** The tracking state of the open connections (for inspection). */
