@@ -121,3 +121,55 @@ describe('alignment in windows', () => {
     expect(windowed.context).toEqual(whole.context);
   });
 });
+
+describe('a diff larger than a window and the rows kept in memory', () => {
+  /** 120k calls a side: a loop over distinct files (no folding), bad's write failing near the end. */
+  function bigTrace(failAt: number | undefined): string {
+    const lines: string[] = ['4242 10:00:00.000000 execve("/usr/bin/copier", ["copier"], 0x7ffc /* 1 var */) = 0 <0.000100>'];
+    let t = 0;
+    const ts = () => {
+      t += 0.000013;
+      const s = (36000 + t).toFixed(6);
+      const sec = Number(s.split('.')[0]);
+      return `${String(Math.floor(sec / 3600)).padStart(2, '0')}:${String(Math.floor(sec / 60) % 60).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}.${s.split('.')[1]}`;
+    };
+    for (let k = 0; k < 40_000; k++) {
+      lines.push(`4242 ${ts()} openat(AT_FDCWD, "/data/in/part-${k}", O_RDONLY) = 3 <0.000010>`);
+      lines.push(k === failAt ? `4242 ${ts()} write(4, "x", 1) = -1 ENOSPC (No space left on device) <0.000010>` : `4242 ${ts()} write(4, "x", 1) = 1 <0.000010>`);
+      lines.push(`4242 ${ts()} close(3) = 0 <0.000005>`);
+    }
+    lines.push(`4242 ${ts()} exit_group(0) = ?`, `4242 ${ts()} +++ exited with 0 +++`);
+    return lines.join('\n') + '\n';
+  }
+
+  it('reads the sides in worker threads, spills rows, aligns in windows, and reports what one thread keeping everything reports', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { runNode } = await import('./helpers/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'td-big-'));
+    try {
+      const good = join(dir, 'good.strace');
+      const bad = join(dir, 'bad.strace');
+      writeFileSync(good, bigTrace(undefined));
+      writeFileSync(bad, bigTrace(37_000));
+      const script = `
+        import { diffTraces } from ${JSON.stringify(join(REPO, 'dist/src/index.js'))};
+        const args = [[${JSON.stringify(good)}], [${JSON.stringify(bad)}]];
+        const a = await diffTraces(...args, { version: 't', workers: true, memoryRows: 0 });
+        const b = await diffTraces(...args, { version: 't', workers: false });
+        console.log(JSON.stringify({ a: { report: a.report, context: a.context }, b: { report: b.report, context: b.context } }));
+      `;
+      const scriptFile = join(dir, 'run.mjs');
+      writeFileSync(scriptFile, script);
+      const r = await runNode([scriptFile]);
+      expect(r.err).toBe('');
+      const { a, b } = JSON.parse(r.out) as { a: { report: { divergence: { kind: string; bad: { line: number } } } }; b: unknown };
+      expect(a).toEqual(b);
+      // The failed write: line 1 + 37,000 × 3 + 2 of bad, past the 65,536 rows kept in memory and the first window.
+      expect(a.report.divergence.kind).toBe('result');
+      expect(a.report.divergence.bad.line).toBe(1 + 37_000 * 3 + 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

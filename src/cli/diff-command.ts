@@ -24,12 +24,14 @@ export interface DiffCommandOptions extends ReaderArgs {
   /** --progress / --no-progress; default: on a terminal outside CI. */
   progress?: boolean;
   color?: boolean;
+  /** Read the sides at once in worker threads (--no-workers: not). */
+  workers?: boolean;
 }
 
 export async function diffCommand(o: DiffCommandOptions): Promise<number> {
   if (o.good === '-' && o.bad === '-') throw new UsageError('only one side can be read from standard input (-)');
   const view = await readingInputs(o.progress, (progress) =>
-    diffTraces([o.good], [o.bad], { ...progress, version: VERSION, context: o.context, sketch: isDocument(o.format), ...readerOptions(o) }),
+    diffTraces([o.good], [o.bad], { ...progress, version: VERSION, context: o.context, sketch: isDocument(o.format), workers: o.workers ?? true, ...readerOptions(o) }),
   );
   if (isDocument(o.format)) await describeProduction(view, { version: VERSION, ...(o.argv ? { argv: o.argv } : {}), around: o.context, generated: reportDate() });
   const text = render(view, o);

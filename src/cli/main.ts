@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
           .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, unless NO_COLOR is set); --no-color turns it off' })
           .option('progress', { type: 'boolean', describe: 'a progress line on stderr while inputs take more than a second to read (default: on a terminal, never in CI or a pipe)' })
           .option('input-format', { choices: ['strace', 'tcpdump', 'pcap', 'pcapng'] as const, describe: 'read every input as this format instead of detecting it from the content' })
+          .option('workers', { type: 'boolean', default: true, describe: 'read the two sides at once in worker threads (text and json reports, files not stdin); --no-workers reads them one after the other' })
           .option('clock-offset', { type: 'string', array: true, requiresArg: true, describe: 'FILE=SECONDS: add SECONDS to that input\'s clock to put it on the common timeline (repeatable; docs/timeline.md)' })
           .example('$0 samples/nginx-cache-enospc/good.strace samples/nginx-cache-enospc/bad.strace', 'the ENOSPC cache write that turned into a 502')
           .example('$0 samples/connect-refused/good-wget.strace samples/connect-refused/bad-wget.strace --format json', 'the contract JSON for a refused connect')
@@ -83,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
           ...(args.color !== undefined ? { color: args.color } : {}),
           ...(args.progress !== undefined ? { progress: args.progress } : {}),
           ...(args.inputFormat ? { inputFormat: args.inputFormat } : {}),
+          workers: args.workers,
         });
       },
     )

@@ -10,7 +10,10 @@ import { buildDiffReport, type DiffView } from '../report/diff-report.js';
 import { diffSides } from './differ.js';
 import { readSide, type EventSink } from './read-side.js';
 import { sketchDiff, TimelineSketchBuilder } from '../report/timeline-sketch.js';
-import { Interner } from './side.js';
+import { Interner, type SideTrace } from './side.js';
+import { canReadInWorkers, readSidesInWorkers, type SideJob } from './parallel-read.js';
+import type { OpenOptions } from '../readers/open.js';
+import type { RawFinding } from '../findings/types.js';
 import { diffFindings } from '../findings/diff-findings.js';
 import { findingsOf, IncidentBuilder } from '../findings/index.js';
 
@@ -35,6 +38,12 @@ export interface DiffTracesOptions {
   memoryRows?: number;
   /** Folded elements aligned at a time (ALIGN_WINDOW). */
   window?: number;
+  /**
+   * Read the two sides at once in worker threads (the CLI does; `--no-workers`
+   * turns it off). Not with standard input or the sketch, and only from the
+   * compiled package: those read in this thread.
+   */
+  workers?: boolean;
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -68,15 +77,27 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
     };
   };
   const sideOpts = opts.memoryRows !== undefined ? { memoryRows: opts.memoryRows } : {};
-  const good = await readSide(goodPaths, strings, open, sink, sideOpts);
-  const bad = await readSide(badPaths, strings, open, sink, sideOpts);
+  let good: SideTrace;
+  let bad: SideTrace;
+  let findings: [RawFinding[], RawFinding[]] | undefined;
+  if (opts.workers && !usesStdin && !opts.sketch && canReadInWorkers()) {
+    const { stdin: _s, onStdinChunk: _c, progress: _p, ...cloneable } = open as OpenOptions;
+    const job = (paths: string[]): SideJob => ({ paths, open: cloneable, progress: opts.progress !== undefined, ...sideOpts });
+    const [g, b] = await readSidesInWorkers(job(goodPaths), job(badPaths), strings, opts.progress);
+    good = g.side;
+    bad = b.side;
+    findings = [g.findings, b.findings];
+  } else {
+    good = await readSide(goodPaths, strings, open, sink, sideOpts);
+    bad = await readSide(badPaths, strings, open, sink, sideOpts);
+  }
   const outcome = diffSides(good, bad, strings, opts.window !== undefined ? { window: opts.window } : {});
   const sources = usesStdin ? { stdin: Buffer.concat(chunks) } : {};
   const view = await buildDiffReport(good, bad, strings, outcome, { version: opts.version, context: opts.context ?? 3, ...sources });
   // The report has read every place it shows: the spill files can go.
   good.rows.close();
   bad.rows.close();
-  const [goodFindings, badFindings] = incidents.map((b) => findingsOf(b.finish()));
+  const [goodFindings, badFindings] = findings ?? incidents.map((b) => findingsOf(b.finish()));
   view.report.findings = await diffFindings(goodFindings!, badFindings!, view.report.divergence?.bad ?? null, sources);
   if (opts.sketch) view.timeline = sketchDiff(sketches[0]!, sketches[1]!, view.report);
   if (sources.stdin) view.stdin = sources.stdin;

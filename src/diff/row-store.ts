@@ -26,11 +26,32 @@ export interface Place {
   time: number;
 }
 
+/** What crosses to another thread (Buffers arrive as Uint8Arrays). */
+export interface RowStoreState {
+  blocks: Array<Uint8Array | number>;
+  current: Uint8Array;
+  used: number;
+  fd?: number;
+  fileBytes: number;
+  length: number;
+  memoryBlocks: number;
+}
+
 const RECORD = 28;
 /** Records per block: the unit kept in memory or written out (1.75 MB). */
 const BLOCK = 1 << 16;
 /** Records kept in memory before blocks go to disk: 1 M (28 MB) unless told otherwise. */
 export const DEFAULT_MEMORY_RECORDS = 1 << 20;
+
+/** An empty temporary file, already unlinked: it vanishes with its descriptor, however the process ends. */
+export function openSpillFile(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'tracediff-'));
+  const path = join(dir, 'rows');
+  const fd = openSync(path, 'w+', 0o600);
+  unlinkSync(path);
+  rmdirSync(dir);
+  return fd;
+}
 
 const closer = new FinalizationRegistry<number>((fd) => {
   try {
@@ -42,7 +63,7 @@ const closer = new FinalizationRegistry<number>((fd) => {
 
 export class RowStore {
   private readonly blocks: Array<Buffer | number> = [];
-  private current = Buffer.alloc(RECORD * 256);
+  private current: Buffer = Buffer.alloc(RECORD * 256);
   private used = 0;
   private fd: number | undefined;
   private fileBytes = 0;
@@ -50,8 +71,13 @@ export class RowStore {
   length = 0;
   private readonly memoryBlocks: number;
 
-  /** `memoryRecords`: how many records stay in memory before blocks are spilled (tests set it small). */
-  constructor(memoryRecords = DEFAULT_MEMORY_RECORDS) {
+  /**
+   * `memoryRecords`: how many records stay in memory before blocks are
+   * spilled (tests set it small). `spillFd`: a file from openSpillFile() to
+   * spill into, which the caller closes. A worker thread is given one: a
+   * descriptor a worker opens is closed when the worker ends.
+   */
+  constructor(memoryRecords = DEFAULT_MEMORY_RECORDS, private readonly spillFd?: number) {
     this.memoryBlocks = Math.max(0, Math.floor(memoryRecords / BLOCK));
   }
 
@@ -100,11 +126,8 @@ export class RowStore {
 
   private file(): number {
     if (this.fd === undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'tracediff-'));
-      const path = join(dir, 'rows');
-      this.fd = openSync(path, 'w+', 0o600);
-      unlinkSync(path);
-      rmdirSync(dir);
+      if (this.spillFd !== undefined) return (this.fd = this.spillFd);
+      this.fd = openSpillFile();
       closer.register(this, this.fd, this);
     }
     return this.fd;
@@ -138,13 +161,44 @@ export class RowStore {
     };
   }
 
-  /** Releases the spill file. The store cannot be read after. */
-  close(): void {
+  /**
+   * The store as data to post to another thread (a worker reads a side, the
+   * main thread reports on it): the blocks in memory, and the spill file's
+   * descriptor, which the process shares. This store gives it up.
+   */
+  handOver(): RowStoreState {
+    const state: RowStoreState = { blocks: this.blocks.slice(), current: this.current, used: this.used, fileBytes: this.fileBytes, length: this.length, memoryBlocks: this.memoryBlocks };
     if (this.fd !== undefined) {
-      closer.unregister(this);
-      closeSync(this.fd);
+      state.fd = this.fd;
+      if (this.fd !== this.spillFd) closer.unregister(this);
       this.fd = undefined;
     }
+    this.blocks.length = 0;
+    return state;
+  }
+
+  /** A store taken over from `handOver()` in another thread. */
+  static adopt(state: RowStoreState): RowStore {
+    const s = new RowStore(state.memoryBlocks * BLOCK);
+    s.blocks.push(...state.blocks.map((b) => (typeof b === 'number' ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))));
+    s.current = Buffer.from(state.current.buffer, state.current.byteOffset, state.current.byteLength);
+    s.used = state.used;
+    s.fileBytes = state.fileBytes;
+    s.length = state.length;
+    if (state.fd !== undefined) {
+      s.fd = state.fd;
+      closer.register(s, state.fd, s);
+    }
+    return s;
+  }
+
+  /** Releases the spill file (unless the caller gave it). The store cannot be read after. */
+  close(): void {
+    if (this.fd !== undefined && this.fd !== this.spillFd) {
+      closer.unregister(this);
+      closeSync(this.fd);
+    }
+    this.fd = undefined;
     this.blocks.length = 0;
   }
 }

@@ -124,6 +124,8 @@ export interface KeyMeta {
 export interface SideBuilderOptions {
   /** Rows kept in memory before they are spilled to a temporary file (see RowStore). */
   memoryRows?: number;
+  /** The temporary file to spill rows into (openSpillFile), when the caller must own it. */
+  spillFd?: number;
 }
 
 /** What the builder remembers per unit while reading: to fill durations and mark idle waits as items arrive. */
@@ -166,7 +168,7 @@ export class SideBuilder {
   constructor(private readonly strings: Interner, files: readonly string[], opts: SideBuilderOptions = {}) {
     this.files = [...files];
     this.files.forEach((f, i) => this.fileIndex.set(f, i));
-    this.rows = new RowStore(opts.memoryRows);
+    this.rows = new RowStore(opts.memoryRows, opts.spillFd);
   }
 
   /** `tcp`: the packet's TCP analysis when the caller made one (see PacketNormalizer.normalize). */
