@@ -16,8 +16,11 @@
  *
  * Each command runs under /usr/bin/time in a child of its own; one run per
  * size by default (SCALE_RUNS), since the 1 GB runs take minutes each.
- * SCALE_SIZES=10,100 limits the sizes (MB). Results go to stdout as a
- * Markdown table and to bench/data/scale.json.
+ * SCALE_SIZES=10,100 limits the sizes (MB); SCALE_SIZES=2000 is the huge
+ * run: 2 GB strace logs and a capture of about ten million packets. `diff`
+ * runs with its worker threads (the default) and with --no-workers, for the
+ * speed-up on this machine's cores. Results go to stdout as a Markdown table
+ * and to bench/data/scale-<sizes>.json.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -133,13 +136,16 @@ async function main(): Promise<void> {
     add('parse --envelope', measure(process.execPath, [CLI, 'parse', good, '--envelope']), 'line split', split.secs);
     add('analyze (json)', measure(process.execPath, [CLI, 'analyze', good, '--format', 'json']), 'line split', split.secs);
     add('diff (json)', measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'json']), 'line split ×2', split.secs * 2);
+    add('diff --no-workers', measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'json', '--no-workers']), 'line split ×2', split.secs * 2);
     add('diff (html)', measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'html']), 'line split ×2', split.secs * 2);
     // captures
     if (has('editcap') && has('mergecap')) {
-      const pcap = join(DATA, `scale-${size}m.pcap`);
-      const shifted = join(DATA, `scale-${size}m-shifted.pcap`);
-      sizedCapture(join(DATA, 'http-loopback.pcap'), bytes, pcap);
-      sizedCapture(join(DATA, 'http-loopback.pcap'), bytes, shifted, 3600);
+      // The largest size is about ten million packets (1,150 MB of this traffic), not 2 GB.
+      const capMB = size >= 2000 ? 1150 : size;
+      const pcap = join(DATA, `scale-${capMB}m.pcap`);
+      const shifted = join(DATA, `scale-${capMB}m-shifted.pcap`);
+      sizedCapture(join(DATA, 'http-loopback.pcap'), capMB * MB, pcap);
+      sizedCapture(join(DATA, 'http-loopback.pcap'), capMB * MB, shifted, 3600);
       const cmb = statSync(pcap).size / MB;
       const tcpdump = has('tcpdump') ? measure('tcpdump', ['-n', '-r', pcap]).secs : NaN;
       const tshark = has('tshark') ? measure('tshark', ['-n', '-r', pcap]).secs : NaN;
@@ -151,6 +157,7 @@ async function main(): Promise<void> {
       rows.push({ input: 'pcap', mb: cmb, step: 'reference', secs: tshark, rssMB: NaN, ref: 'tshark -n -r', refSecs: tshark, exit: 0 });
       addC('analyze (json)', measure(process.execPath, [CLI, 'analyze', pcap, '--format', 'json']), 'tcpdump -n -r', tcpdump);
       addC('diff (json)', measure(process.execPath, [CLI, 'diff', pcap, shifted, '--format', 'json']), 'tcpdump -n -r ×2', tcpdump * 2);
+      addC('diff --no-workers', measure(process.execPath, [CLI, 'diff', pcap, shifted, '--format', 'json', '--no-workers']), 'tcpdump -n -r ×2', tcpdump * 2);
     }
   }
   writeFileSync(join(DATA, `scale-${SIZES.join("-")}.json`), JSON.stringify(rows, null, 2));
