@@ -10,7 +10,7 @@ import { align, type Op } from './align.js';
 import { FoldStream, foldPatterns, type Element } from './fold.js';
 import { isSignificant, outcomesEquivalent, similarKeys, type ItemView } from './rank.js';
 import { END_OF_ATTACHED, IDLE_WAIT, ON_SOCKET, laneItems, type Interner, type SideTrace } from './side.js';
-import { int32Column } from './columns.js';
+import { Column } from '../model/columns.js';
 import { matchStructure } from './structure.js';
 
 export type DivergenceKind = 'result' | 'missing' | 'extra' | 'timing';
@@ -86,8 +86,8 @@ export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner, op
 class Context {
   private candidates: Candidate[] = [];
   /** Good items missing in bad, and the bad item before their gap (columns: there may be millions). */
-  private readonly missingGood = int32Column(1024);
-  private readonly missingPrevBad = int32Column(1024);
+  private readonly missingGood = new Column(Int32Array, { first: 1024 });
+  private readonly missingPrevBad = new Column(Int32Array, { first: 1024 });
   /**
    * Per item, the latest item of the other side aligned with it (-1: none);
    * after all lanes, a running maximum: the latest aligned at or before it.

@@ -12,7 +12,7 @@ import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
 import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
-import { float64Column, int32Column, uint8Column } from './columns.js';
+import { Column } from '../model/columns.js';
 import { RowStore } from './row-store.js';
 
 /** Strings (keys, outcomes, signatures) interned to small integers, shared by both sides of a diff. */
@@ -142,20 +142,20 @@ export class SideBuilder {
   private readonly packetNormalizer = new PacketNormalizer();
   private readonly packetFiles: boolean[] = [];
   private readonly fileIndex = new Map<string, number>();
-  private readonly key = int32Column(1024);
-  private readonly outcome = int32Column(1024);
-  private readonly dur = float64Column(1024);
-  private readonly flags = uint8Column(1024);
+  private readonly key = new Column(Int32Array, { first: 1024 });
+  private readonly outcome = new Column(Int32Array, { first: 1024 });
+  private readonly dur = new Column(Float64Array, { first: 1024 });
+  private readonly flags = new Column(Uint8Array, { first: 1024 });
   private readonly rows: RowStore;
   private readonly units: Unit[] = [];
   private readonly cursors: UnitCursor[] = [];
   private readonly lanes: Lane[] = [];
   /** Each item's lane, until finish() groups the items by lane. */
-  private readonly laneOf = int32Column(1024);
+  private readonly laneOf = new Column(Int32Array, { first: 1024 });
   private readonly unitByPid = new Map<number, number>();
   private readonly laneByOrigin = new Map<string, number>();
   /** The lane of each flow the packet normalizer numbered (0: none yet); no name string per flow. */
-  private readonly laneOfFlow = int32Column(1024);
+  private readonly laneOfFlow = new Column(Int32Array, { first: 1024 });
   private readonly laneFirstKeys = new Map<number, number[]>();
   private readonly children = new Map<number, { parent: number; thread: boolean }>();
   private readonly attachedPids = new Set<number>();

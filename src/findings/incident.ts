@@ -9,12 +9,12 @@
  * are kept while the TCP analysis tracks it; when it lets go (the connection
  * closed and lingered, or a new one took its ports) they go, with its
  * summary, to the network rules' `NetworkFacts`, which keeps a few numbers of
- * it (src/findings/rules/network.ts).
+ * it (src/findings/network-facts.ts).
  */
 import type { Location, PacketEvent, SyscallEvent, TraceEvent } from '../model/events.js';
 import { SyscallAnalyzer, type SyscallAnalysis } from '../analysis/syscalls/index.js';
 import { TcpAnalyzer, type Connection, type PacketAnalysis } from '../analysis/tcp/index.js';
-import { NetworkFacts } from './rules/network.js';
+import { NetworkFacts } from './network-facts.js';
 import { PROCESS_CREATING } from '../knowledge/fd-syscalls.js';
 import { TH, flagBits } from '../knowledge/tcp.js';
 import type { Value } from '../model/values.js';
