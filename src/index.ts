@@ -47,12 +47,13 @@ export * from './knowledge/tcp.js';
 export { linkTypeName, linkTypeText, LINK_TYPES } from './knowledge/link-types.js';
 
 export { diffTraces, type DiffTracesOptions } from './diff/diff-traces.js';
-export { diffSides, type DiffOutcome, type Divergence, type DivergenceKind, type MissingEntry, type Candidate } from './diff/differ.js';
+export { diffSides, ALIGN_WINDOW, CANDIDATE_LIMIT, type DiffOptions, type DiffOutcome, type Divergence, type DivergenceKind, type MissingEntry, type Candidate } from './diff/differ.js';
 export { readSide } from './diff/read-side.js';
-export { Interner, SideBuilder, type SideTrace, type Unit, type Lane } from './diff/side.js';
+export { Interner, SideBuilder, laneItems, type SideTrace, type SideBuilderOptions, type Unit, type Lane } from './diff/side.js';
+export { RowStore, type Place } from './diff/row-store.js';
 export { Normalizer, type Normalized } from './diff/normalize.js';
 export { matchStructure, unitSignature, type Structure } from './diff/structure.js';
-export { fold, type Element } from './diff/fold.js';
+export { fold, FoldStream, foldPatterns, type Element } from './diff/fold.js';
 export { align, type Op, type AlignOptions } from './diff/align.js';
 export { outcomesEquivalent, isSignificant, similarKeys } from './diff/rank.js';
 export { buildDiffReport, type DiffReport, type DiffView, type Located, type Finding, type ContextBlock } from './report/diff-report.js';

@@ -157,14 +157,17 @@ describe('a diff larger than a window and the rows kept in memory', () => {
         const args = [[${JSON.stringify(good)}], [${JSON.stringify(bad)}]];
         const a = await diffTraces(...args, { version: 't', workers: true, memoryRows: 0 });
         const b = await diffTraces(...args, { version: 't', workers: false });
-        console.log(JSON.stringify({ a: { report: a.report, context: a.context }, b: { report: b.report, context: b.context } }));
+        // A worker heap too small for the side: read in this thread instead, the same report.
+        const c = await diffTraces(...args, { version: 't', workers: true, workerHeapMb: 2 });
+        console.log(JSON.stringify({ a: { report: a.report, context: a.context }, b: { report: b.report, context: b.context }, c: { report: c.report, context: c.context } }));
       `;
       const scriptFile = join(dir, 'run.mjs');
       writeFileSync(scriptFile, script);
       const r = await runNode([scriptFile]);
       expect(r.err).toBe('');
-      const { a, b } = JSON.parse(r.out) as { a: { report: { divergence: { kind: string; bad: { line: number } } } }; b: unknown };
+      const { a, b, c } = JSON.parse(r.out) as { a: { report: { divergence: { kind: string; bad: { line: number } } } }; b: unknown; c: unknown };
       expect(a).toEqual(b);
+      expect(c).toEqual(b);
       // The failed write: line 1 + 37,000 × 3 + 2 of bad, past the 65,536 rows kept in memory and the first window.
       expect(a.report.divergence.kind).toBe('result');
       expect(a.report.divergence.bad.line).toBe(1 + 37_000 * 3 + 2);

@@ -11,7 +11,7 @@ import { diffSides } from './differ.js';
 import { readSide, type EventSink } from './read-side.js';
 import { sketchDiff, TimelineSketchBuilder } from '../report/timeline-sketch.js';
 import { Interner, type SideTrace } from './side.js';
-import { canReadInWorkers, readSidesInWorkers, type SideJob } from './parallel-read.js';
+import { canReadInWorkers, readSidesInWorkers, WorkerHeapExhausted, type SideJob } from './parallel-read.js';
 import type { OpenOptions } from '../readers/open.js';
 import type { RawFinding } from '../findings/types.js';
 import { diffFindings } from '../findings/diff-findings.js';
@@ -44,6 +44,20 @@ export interface DiffTracesOptions {
    * compiled package: those read in this thread.
    */
   workers?: boolean;
+  /** Heap of each worker (WORKER_HEAP_MB); a side that needs more is read in this thread. */
+  workerHeapMb?: number;
+}
+
+/** Both sides in worker threads; undefined when a worker's heap was too small (then read here). */
+async function readInWorkers(goodPaths: string[], badPaths: string[], strings: Interner, open: OpenOptions, progress: ReadProgress | undefined, sideOpts: { memoryRows?: number }, heapMb: number | undefined) {
+  const { stdin: _s, onStdinChunk: _c, progress: _p, ...cloneable } = open;
+  const job = (paths: string[]): SideJob => ({ paths, open: cloneable, progress: progress !== undefined, ...sideOpts });
+  try {
+    return await readSidesInWorkers(job(goodPaths), job(badPaths), strings, progress, heapMb);
+  } catch (e) {
+    if (e instanceof WorkerHeapExhausted) return undefined;
+    throw e;
+  }
 }
 
 /** Diff two traces; each side is a file, a directory of an -ff set, several files of one run, or `-`. */
@@ -80,13 +94,10 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
   let good: SideTrace;
   let bad: SideTrace;
   let findings: [RawFinding[], RawFinding[]] | undefined;
-  if (opts.workers && !usesStdin && !opts.sketch && canReadInWorkers()) {
-    const { stdin: _s, onStdinChunk: _c, progress: _p, ...cloneable } = open as OpenOptions;
-    const job = (paths: string[]): SideJob => ({ paths, open: cloneable, progress: opts.progress !== undefined, ...sideOpts });
-    const [g, b] = await readSidesInWorkers(job(goodPaths), job(badPaths), strings, opts.progress);
-    good = g.side;
-    bad = b.side;
-    findings = [g.findings, b.findings];
+  const inWorkers = opts.workers && !usesStdin && !opts.sketch && canReadInWorkers() ? await readInWorkers(goodPaths, badPaths, strings, open, opts.progress, sideOpts, opts.workerHeapMb) : undefined;
+  if (inWorkers) {
+    [good, bad] = inWorkers.map((r) => r.side) as [SideTrace, SideTrace];
+    findings = [inWorkers[0].findings, inWorkers[1].findings];
   } else {
     good = await readSide(goodPaths, strings, open, sink, sideOpts);
     bad = await readSide(badPaths, strings, open, sink, sideOpts);

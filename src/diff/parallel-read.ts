@@ -36,6 +36,18 @@ export interface ReadSideResult {
 }
 
 const WORKER = new URL('./read-side-worker.js', import.meta.url);
+/**
+ * A worker's heap holds little that lives (the columns are off-heap typed
+ * arrays), but V8 lets a heap grow far past what lives before collecting:
+ * two readers at once doubled that slack (846 MB where one thread took 520
+ * on a million-line pair). A cap makes the collector work sooner (631 MB,
+ * same time). A side whose interned strings need more ends the worker with
+ * ERR_WORKER_OUT_OF_MEMORY, and the caller reads in its own thread instead.
+ */
+export const WORKER_HEAP_MB = 512;
+
+/** A worker ran out of its heap (WORKER_HEAP_MB): read in the main thread instead. */
+export class WorkerHeapExhausted extends Error {}
 
 /** Worker threads need the compiled worker beside this module (so not when the sources run under a TS loader). */
 export function canReadInWorkers(): boolean {
@@ -63,7 +75,7 @@ function readInWorker(worker: Worker, job: SideJob, progress: ReadProgress | und
       }
     });
     worker.on('error', (e) => {
-      if (!settled) reject(e);
+      if (!settled) reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerHeapExhausted(e.message) : e);
       settled = true;
     });
     worker.on('exit', (code) => {
@@ -74,9 +86,10 @@ function readInWorker(worker: Worker, job: SideJob, progress: ReadProgress | und
 }
 
 /** Both sides, read at once; ids renumbered into `strings` good first, then bad. */
-export async function readSidesInWorkers(good: SideJob, bad: SideJob, strings: Interner, progress?: ReadProgress): Promise<[ReadSideResult, ReadSideResult]> {
+export async function readSidesInWorkers(good: SideJob, bad: SideJob, strings: Interner, progress?: ReadProgress, heapMb = WORKER_HEAP_MB): Promise<[ReadSideResult, ReadSideResult]> {
+  const LIMITS = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
   const fds = [openSpillFile(), openSpillFile()];
-  const workers = [new Worker(WORKER, { workerData: { ...good, spillFd: fds[0] } }), new Worker(WORKER, { workerData: { ...bad, spillFd: fds[1] } })] as const;
+  const workers = [new Worker(WORKER, { workerData: { ...good, spillFd: fds[0] }, ...LIMITS }), new Worker(WORKER, { workerData: { ...bad, spillFd: fds[1] }, ...LIMITS })] as const;
   let g: Awaited<ReturnType<typeof readInWorker>>;
   let b: typeof g;
   try {
