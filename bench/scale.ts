@@ -16,7 +16,9 @@
  *
  * Each command runs under /usr/bin/time in a child of its own; one run per
  * size by default (SCALE_RUNS), since the 1 GB runs take minutes each.
- * SCALE_SIZES=10,100 limits the sizes (MB); SCALE_SIZES=2000 is the huge
+ * SCALE_SIZES=10,100 limits the sizes (MB); SCALE_STEPS=analyze,diff only
+ * the steps whose names start so (references are always measured);
+ * SCALE_SIZES=2000 is the huge
  * run: 2 GB strace logs and a capture of about ten million packets. `diff`
  * runs with its worker threads (the default) and with --no-workers, for the
  * speed-up on this machine's cores. Results go to stdout as a Markdown table
@@ -33,6 +35,9 @@ const DATA = join(ROOT, 'bench/data');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const RUNS = Number(process.env['SCALE_RUNS'] ?? 1);
 const SIZES = (process.env['SCALE_SIZES'] ?? '10,100,1000').split(',').map(Number);
+/** SCALE_STEPS=analyze,diff: only the steps whose name starts with one of these (re-measuring what a change touched). */
+const STEPS = process.env['SCALE_STEPS']?.split(',');
+const wanted = (step: string) => !STEPS || STEPS.some((s) => step.startsWith(s));
 const MB = 1024 * 1024;
 
 interface Measured {
@@ -128,16 +133,18 @@ async function main(): Promise<void> {
     await sizedText(join(DATA, 'good2-1m.strace'), bytes, good2);
     const mb = statSync(good).size / MB;
     const split = measure(process.execPath, [fileURLToPath(import.meta.url), '--split', good]);
-    const add = (step: string, m: Measured, ref: string, refSecs: number, input = 'strace') => {
-      rows.push({ input, mb, step, secs: m.secs, rssMB: m.rssMB, ref, refSecs, exit: m.exit });
-      console.error(`${input} ${size} MB ${step}: ${m.secs.toFixed(1)} s, ${m.rssMB.toFixed(0)} MB (exit ${m.exit})`);
+    const add = (step: string, m: () => Measured, ref: string, refSecs: number, input = 'strace') => {
+      if (!wanted(step)) return;
+      const r = m();
+      rows.push({ input, mb, step, secs: r.secs, rssMB: r.rssMB, ref, refSecs, exit: r.exit });
+      console.error(`${input} ${size} MB ${step}: ${r.secs.toFixed(1)} s, ${r.rssMB.toFixed(0)} MB (exit ${r.exit})`);
     };
-    add('parse (jsonl)', measure(process.execPath, [CLI, 'parse', good]), 'line split', split.secs);
-    add('parse --envelope', measure(process.execPath, [CLI, 'parse', good, '--envelope']), 'line split', split.secs);
-    add('analyze (json)', measure(process.execPath, [CLI, 'analyze', good, '--format', 'json']), 'line split', split.secs);
-    add('diff (json)', measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'json']), 'line split ×2', split.secs * 2);
-    add('diff --no-workers', measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'json', '--no-workers']), 'line split ×2', split.secs * 2);
-    add('diff (html)', measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'html']), 'line split ×2', split.secs * 2);
+    add('parse (jsonl)', () => measure(process.execPath, [CLI, 'parse', good]), 'line split', split.secs);
+    add('parse --envelope', () => measure(process.execPath, [CLI, 'parse', good, '--envelope']), 'line split', split.secs);
+    add('analyze (json)', () => measure(process.execPath, [CLI, 'analyze', good, '--format', 'json']), 'line split', split.secs);
+    add('diff (json)', () => measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'json']), 'line split ×2', split.secs * 2);
+    add('diff --no-workers', () => measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'json', '--no-workers']), 'line split ×2', split.secs * 2);
+    add('diff (html)', () => measure(process.execPath, [CLI, 'diff', good, good2, '--format', 'html']), 'line split ×2', split.secs * 2);
     // captures
     if (has('editcap') && has('mergecap')) {
       // The largest size is about ten million packets (1,150 MB of this traffic), not 2 GB.
@@ -149,15 +156,17 @@ async function main(): Promise<void> {
       const cmb = statSync(pcap).size / MB;
       const tcpdump = has('tcpdump') ? measure('tcpdump', ['-n', '-r', pcap]).secs : NaN;
       const tshark = has('tshark') ? measure('tshark', ['-n', '-r', pcap]).secs : NaN;
-      const addC = (step: string, m: Measured, ref: string, refSecs: number) => {
-        rows.push({ input: 'pcap', mb: cmb, step, secs: m.secs, rssMB: m.rssMB, ref, refSecs, exit: m.exit });
-        console.error(`pcap ${size} MB ${step}: ${m.secs.toFixed(1)} s, ${m.rssMB.toFixed(0)} MB (exit ${m.exit})`);
+      const addC = (step: string, m: () => Measured, ref: string, refSecs: number) => {
+        if (!wanted(step)) return;
+        const r = m();
+        rows.push({ input: 'pcap', mb: cmb, step, secs: r.secs, rssMB: r.rssMB, ref, refSecs, exit: r.exit });
+        console.error(`pcap ${size} MB ${step}: ${r.secs.toFixed(1)} s, ${r.rssMB.toFixed(0)} MB (exit ${r.exit})`);
       };
-      addC('parse (jsonl)', measure(process.execPath, [CLI, 'parse', pcap]), 'tcpdump -n -r', tcpdump);
+      addC('parse (jsonl)', () => measure(process.execPath, [CLI, 'parse', pcap]), 'tcpdump -n -r', tcpdump);
       rows.push({ input: 'pcap', mb: cmb, step: 'reference', secs: tshark, rssMB: NaN, ref: 'tshark -n -r', refSecs: tshark, exit: 0 });
-      addC('analyze (json)', measure(process.execPath, [CLI, 'analyze', pcap, '--format', 'json']), 'tcpdump -n -r', tcpdump);
-      addC('diff (json)', measure(process.execPath, [CLI, 'diff', pcap, shifted, '--format', 'json']), 'tcpdump -n -r ×2', tcpdump * 2);
-      addC('diff --no-workers', measure(process.execPath, [CLI, 'diff', pcap, shifted, '--format', 'json', '--no-workers']), 'tcpdump -n -r ×2', tcpdump * 2);
+      addC('analyze (json)', () => measure(process.execPath, [CLI, 'analyze', pcap, '--format', 'json']), 'tcpdump -n -r', tcpdump);
+      addC('diff (json)', () => measure(process.execPath, [CLI, 'diff', pcap, shifted, '--format', 'json']), 'tcpdump -n -r ×2', tcpdump * 2);
+      addC('diff --no-workers', () => measure(process.execPath, [CLI, 'diff', pcap, shifted, '--format', 'json', '--no-workers']), 'tcpdump -n -r ×2', tcpdump * 2);
     }
   }
   writeFileSync(join(DATA, `scale-${SIZES.join("-")}.json`), JSON.stringify(rows, null, 2));
