@@ -133,15 +133,13 @@ class Context {
   alignLanes(gl: number, bl: number): void {
     const gItems = laneItems(this.good, gl);
     const bItems = laneItems(this.bad, bl);
-    const gKeys = gItems.map((i) => this.good.key[i]!);
-    const bKeys = bItems.map((i) => this.bad.key[i]!);
     // Fold each side; only when either found a loop, fold again knowing both sides' loops.
     const patterns = new Set<string>();
-    foldPatterns(gKeys, this.strings, patterns);
-    foldPatterns(bKeys, this.strings, patterns);
+    foldPatterns(this.good.key, this.strings, patterns, gItems);
+    foldPatterns(this.bad.key, this.strings, patterns, bItems);
     const known = patterns.size ? patterns : undefined;
-    const gs = new FoldStream(gKeys, this.strings, known);
-    const bs = new FoldStream(bKeys, this.strings, known);
+    const gs = new FoldStream(this.good.key, this.strings, known, undefined, gItems);
+    const bs = new FoldStream(this.bad.key, this.strings, known, undefined, bItems);
     const gWin: Element[] = [];
     const bWin: Element[] = [];
     const state = { prevBad: -1 };

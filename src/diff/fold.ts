@@ -135,12 +135,27 @@ export class FoldStream {
   private pos = 0;
   private pending: Element[] = [];
   private next = 0;
+  private readonly length: number;
 
-  constructor(private readonly keys: Int32Array, private readonly strings: Interner, private readonly known?: ReadonlySet<string>, private readonly found?: Set<string>) {}
+  /**
+   * `keys`: the lane's keys; or, with `items`, a side's whole key column, of
+   * which the lane's keys are `keys[items[k]]`, gathered a chunk at a time
+   * (a lane of thirteen million calls is never copied whole).
+   */
+  constructor(private readonly keys: Int32Array, private readonly strings: Interner, private readonly known?: ReadonlySet<string>, private readonly found?: Set<string>, private readonly items?: Int32Array) {
+    this.length = items ? items.length : keys.length;
+  }
 
   /** Everything folded and taken. */
   get done(): boolean {
-    return this.next >= this.pending.length && this.pos >= this.keys.length;
+    return this.next >= this.pending.length && this.pos >= this.length;
+  }
+
+  private chunk(from: number, to: number): Int32Array {
+    if (!this.items) return this.keys.subarray(from, to);
+    const out = new Int32Array(to - from);
+    for (let k = from; k < to; k++) out[k - from] = this.keys[this.items[k]!]!;
+    return out;
   }
 
   /** Appends elements to `into` until it holds `max` or the lane ends. */
@@ -152,13 +167,13 @@ export class FoldStream {
   }
 
   private refill(): boolean {
-    if (this.pos >= this.keys.length) return false;
+    if (this.pos >= this.length) return false;
     for (let size = FOLD_CHUNK; ; size *= 2) {
-      const end = Math.min(this.keys.length, this.pos + size);
-      const last = end === this.keys.length;
+      const end = Math.min(this.length, this.pos + size);
+      const last = end === this.length;
       // `found` only from what is kept: held-back elements are folded again with the next chunk.
       const found = this.found ? new Set<string>() : undefined;
-      const els = fold(this.keys.subarray(this.pos, end), this.strings, this.known, found);
+      const els = fold(this.chunk(this.pos, end), this.strings, this.known, found);
       // A chunk that folds into too few elements to hold any back (one long loop) is read further.
       if (!last && els.length <= HELD_BACK) continue;
       const keep = last ? els.length : els.length - HELD_BACK;
@@ -177,9 +192,9 @@ export class FoldStream {
   }
 }
 
-/** The patterns folding finds in a lane, a chunk at a time. */
-export function foldPatterns(keys: Int32Array, strings: Interner, into: Set<string>): void {
-  const s = new FoldStream(keys, strings, undefined, into);
+/** The patterns folding finds in a lane (its keys, or a key column and the lane's items), a chunk at a time. */
+export function foldPatterns(keys: Int32Array, strings: Interner, into: Set<string>, items?: Int32Array): void {
+  const s = new FoldStream(keys, strings, undefined, into, items);
   const sink: Element[] = [];
   while (!s.done) {
     s.fill(sink, 4096);

@@ -40,11 +40,11 @@ const WORKER = new URL('./read-side-worker.js', import.meta.url);
  * A worker's heap holds little that lives (the columns are off-heap typed
  * arrays), but V8 lets a heap grow far past what lives before collecting:
  * two readers at once doubled that slack (846 MB where one thread took 520
- * on a million-line pair). A cap makes the collector work sooner (631 MB,
+ * on a million-line pair). A cap makes the collector work sooner (610 MB,
  * same time). A side whose interned strings need more ends the worker with
  * ERR_WORKER_OUT_OF_MEMORY, and the caller reads in its own thread instead.
  */
-export const WORKER_HEAP_MB = 512;
+export const WORKER_HEAP_MB = 256;
 
 /** A worker ran out of its heap (WORKER_HEAP_MB): read in the main thread instead. */
 export class WorkerHeapExhausted extends Error {}

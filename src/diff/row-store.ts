@@ -40,8 +40,8 @@ export interface RowStoreState {
 const RECORD = 28;
 /** Records per block: the unit kept in memory or written out (1.75 MB). */
 const BLOCK = 1 << 16;
-/** Records kept in memory before blocks go to disk: 1 M (28 MB) unless told otherwise. */
-export const DEFAULT_MEMORY_RECORDS = 1 << 20;
+/** Records kept in memory before blocks go to disk: 256 k (7 MB) unless told otherwise; a report reads a few dozen. */
+export const DEFAULT_MEMORY_RECORDS = 1 << 18;
 
 /** An empty temporary file, already unlinked: it vanishes with its descriptor, however the process ends. */
 export function openSpillFile(): number {
