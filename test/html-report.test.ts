@@ -163,6 +163,16 @@ interface Opened {
   problems: string[];
 }
 
+/** The report open in a fresh browser context for `use`, the context closed however `use` ends. */
+async function onPage(name: string, use: (o: Opened) => Promise<void>, opts: { javaScriptEnabled?: boolean } = {}): Promise<void> {
+  const o = await open(name, opts);
+  try {
+    await use(o);
+  } finally {
+    await o.context.close();
+  }
+}
+
 async function open(name: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<Opened> {
   const file = files.get(name);
   if (!file) throw new Error(`report ${name} was not written`);
@@ -186,8 +196,7 @@ async function visibleInViewport(page: Page, selector: string): Promise<boolean>
 for (const [name, c] of Object.entries(REPORTS)) {
   describe(`HTML report: ${name}`, () => {
     it('loads with no console or page errors, requests nothing but itself, and carries its CSP', async () => {
-      const o = await open(name);
-      try {
+      await onPage(name, async (o) => {
         expect(o.problems).toEqual([]);
         expect(o.requests).toEqual([o.url]);
         const csp = await o.page.locator('head meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -204,54 +213,42 @@ for (const [name, c] of Object.entries(REPORTS)) {
         });
         expect(o.requests).toEqual([o.url]);
         expect(o.problems).toEqual([]);
-      } finally {
-        await o.context.close();
-      }
+      });
     });
 
     if (c.divergence) {
       it('shows the divergence: its section and the timeline mark in the bad panel are visible', async () => {
-        const o = await open(name);
-        try {
+        await onPage(name, async (o) => {
           expect(await visibleInViewport(o.page, '#divergence')).toBe(true);
           expect(await o.page.locator('#divergence h2').textContent()).toMatch(/^Where the runs diverge/);
           expect(await o.page.locator('#panel-bad .mark.divergence').count()).toBe(1);
           expect(await visibleInViewport(o.page, '#panel-bad .mark.divergence')).toBe(true);
           // The mark links to the section.
           expect(await o.page.locator('#panel-bad a:has(.mark.divergence)').getAttribute('href')).toBe('#divergence');
-        } finally {
-          await o.context.close();
-        }
+        });
       });
     } else {
       it('has no divergence section (one run, no diff)', async () => {
-        const o = await open(name);
-        try {
+        await onPage(name, async (o) => {
           expect(await o.page.locator('#divergence').count()).toBe(0);
           expect(await o.page.locator('.mark.divergence').count()).toBe(1); // the legend's
-        } finally {
-          await o.context.close();
-        }
+        });
       });
     }
 
     for (const id of c.findings) {
       it(`shows the finding ${id}`, async () => {
-        const o = await open(name);
-        try {
+        await onPage(name, async (o) => {
           const finding = o.page.locator('article.finding', { has: o.page.locator('code.id', { hasText: id }) });
           expect(await finding.count()).toBe(1);
           await finding.scrollIntoViewIfNeeded();
           expect(await finding.isVisible()).toBe(true);
-        } finally {
-          await o.context.close();
-        }
+        });
       });
     }
 
     it(`draws ${c.retx.count} retransmitted packet${c.retx.count === 1 ? '' : 's'} in #panel-${c.panel}`, async () => {
-      const o = await open(name);
-      try {
+      await onPage(name, async (o) => {
         const retx = o.page.locator(`#panel-${c.panel} .packet.retx`);
         expect(await retx.count()).toBe(c.retx.count);
         if (c.retx.packets) {
@@ -261,29 +258,23 @@ for (const [name, c] of Object.entries(REPORTS)) {
         }
         // The legend explains the symbol either way.
         expect(await o.page.locator('.legend .packet.retx').count()).toBe(1);
-      } finally {
-        await o.context.close();
-      }
+      });
     });
 
     if (c.retx.packets) {
       it('gives each retransmission a two-line tooltip: when and where, then the packet', async () => {
-        const o = await open(name);
-        try {
+        await onPage(name, async (o) => {
           const titles = await o.page.locator(`#panel-${c.panel} .packet.retx title`).allTextContents();
           expect(titles).toHaveLength(c.retx.count);
           // The renderer's own line break, not an escaped "\x0a" shown to the reader.
           for (const t of titles) expect(t).toMatch(/^\+\d[\d.]* m?s {2}\S+bad\.pcap packet \d+\nFlags \[S\]/);
-        } finally {
-          await o.context.close();
-        }
+        });
       });
     }
 
     if (c.details) {
       it("opens a finding's evidence on click and shows its context lines", async () => {
-        const o = await open(name);
-        try {
+        await onPage(name, async (o) => {
           const details = o.page.locator('article.finding ul.evidence details').first();
           expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
           const context = details.locator('pre.context');
@@ -299,15 +290,12 @@ for (const [name, c] of Object.entries(REPORTS)) {
           expect(await context.locator('.focus').count()).toBeGreaterThanOrEqual(1);
           expect(await context.locator('.focus').first().isVisible()).toBe(true);
           expect(o.problems).toEqual([]);
-        } finally {
-          await o.context.close();
-        }
+        });
       });
     }
 
     it('reads with JavaScript disabled: summary, findings and the missing list are visible', async () => {
-      const o = await open(name, { javaScriptEnabled: false });
-      try {
+      await onPage(name, async (o) => {
         expect(await visibleInViewport(o.page, 'header p.summary')).toBe(true);
         expect((await o.page.locator('header p.summary').textContent())!.trim().length).toBeGreaterThan(20);
         const findings = o.page.locator('#findings article.finding');
@@ -322,14 +310,11 @@ for (const [name, c] of Object.entries(REPORTS)) {
         expect(await visibleInViewport(o.page, 'table.key-events')).toBe(true);
         expect(o.problems).toEqual([]);
         expect(o.requests).toEqual([o.url]);
-      } finally {
-        await o.context.close();
-      }
+      }, { javaScriptEnabled: false });
     });
 
     it('prints: print media applies and page.pdf() makes a PDF', async () => {
-      const o = await open(name);
-      try {
+      await onPage(name, async (o) => {
         await o.page.emulateMedia({ media: 'print' });
         expect(await o.page.evaluate(() => matchMedia('print').matches)).toBe(true);
         // The print style sheet is in force: no max width, pre wraps.
@@ -342,16 +327,13 @@ for (const [name, c] of Object.entries(REPORTS)) {
         expect(pdf.toString('latin1')).toMatch(/\/Type\s*\/Page\b/);
         expect(o.problems).toEqual([]);
         expect(o.requests).toEqual([o.url]);
-      } finally {
-        await o.context.close();
-      }
+      });
     });
 
     if (c.screenshot) {
       const image = c.screenshot;
       it(`screenshots ${image} (header, timeline and divergence; docs/images/ with TRACEDIFF_UPDATE_SCREENSHOTS=1)`, async () => {
-        const o = await open(name);
-        try {
+        await onPage(name, async (o) => {
           const bottom = await o.page.evaluate(() => {
             const d = document.querySelector('#divergence')!.getBoundingClientRect();
             return Math.ceil(d.bottom + window.scrollY);
@@ -372,9 +354,7 @@ for (const [name, c] of Object.entries(REPORTS)) {
           expect(written.readUInt32BE(20)).toBe(height);
           expect(written.length).toBeGreaterThan(10_000);
           expect(written.length).toBeLessThan(MAX_IMAGE_BYTES);
-        } finally {
-          await o.context.close();
-        }
+        });
       });
     }
   });

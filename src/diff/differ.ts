@@ -133,7 +133,8 @@ class Context {
   alignLanes(gl: number, bl: number): void {
     const gItems = laneItems(this.good, gl);
     const bItems = laneItems(this.bad, bl);
-    // Fold each side; only when either found a loop, fold again knowing both sides' loops.
+    // A first pass finds each side's loops, the second folds knowing both sides' loops. Keeping the
+    // first pass's elements to skip the second when there are none would hold a whole lane in memory.
     const patterns = new Set<string>();
     foldPatterns(this.good.key, this.strings, patterns, gItems);
     foldPatterns(this.bad.key, this.strings, patterns, bItems);

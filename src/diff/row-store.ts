@@ -200,5 +200,6 @@ export class RowStore {
     }
     this.fd = undefined;
     this.blocks.length = 0;
+    this.length = 0;
   }
 }

@@ -242,7 +242,6 @@ export class SideBuilder {
     const u = this.unitOf(undefined, NETWORK_UNIT_KEY);
     const unit = this.units[u]!;
     unit.program ??= NETWORK_PROGRAM;
-    while (this.laneOfFlow.length <= step.flow) this.laneOfFlow.push(0);
     let l = this.laneOfFlow.get(step.flow) - 1;
     if (l < 0) {
       // A flow is never idle: a SYN nobody answered is the story, not a probe.
