@@ -170,3 +170,17 @@ describe('--input-format', () => {
     expect(run(['parse', noisy, '--input-format', 'strace']).code).toBe(0);
   });
 });
+
+describe('under a limit on address space (ulimit -v)', () => {
+  // The differ's columns reserve 4 GB of address space each where they may; under a limit they must not
+  // (V8 would then fail to commit its own heap) and grow by copying instead, with the same report.
+  it('a diff of a pair with packets and calls gives the same JSON as without the limit', () => {
+    const pair = ['samples/incidents/002-ephemeral-ports/good.pcap', 'samples/incidents/002-ephemeral-ports/bad.pcap'];
+    const free = run([...pair, '--format', 'json']);
+    const r = spawnSync('bash', ['-c', `ulimit -v 6000000 && exec "$0" "$@"`, process.execPath, BIN, ...pair, '--format', 'json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.stderr]).toEqual([free.code, '']);
+    expect(r.stdout).toBe(free.out);
+    const s = spawnSync('bash', ['-c', `ulimit -v 6000000 && exec "$0" "$@"`, process.execPath, BIN, GOOD, BAD, '--format', 'json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect([s.status, s.stderr, s.stdout]).toEqual([1, '', run([GOOD, BAD, '--format', 'json']).out]);
+  });
+});

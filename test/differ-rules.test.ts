@@ -240,6 +240,12 @@ describe('divergence ranking on small traces', () => {
     const bad = [...head, 'kill(1234, SIGTERM) = 0', 'exit_group(0) = ?'].join('\n');
     expect(diffText(good, bad)).toMatchObject({ kind: 'extra', bad: 5, good: null });
   });
+  it('after an `extra` call, missingAfter starts after the good call aligned with bad\'s call before it', () => {
+    const good = ['openat(AT_FDCWD, "/etc/app.conf", O_RDONLY) = 3', 'read(3, "x", 4096) = 1', 'unlink("/run/app.lock") = 0', 'exit_group(0) = ?'].join('\n');
+    const bad = ['openat(AT_FDCWD, "/etc/app.conf", O_RDONLY) = 3', 'kill(1234, SIGTERM) = 0', 'read(3, "x", 4096) = 1', 'exit_group(0) = ?'].join('\n');
+    // Not the openat before it (bad opened too), not nothing: the unlink good did and bad never did.
+    expect(diffText(good, bad)).toEqual({ kind: 'extra', bad: 2, good: null, missing: [3] });
+  });
   it('a non-zero exit status is a result divergence of the process', () => {
     const good = [...head, 'exit_group(0) = ?', '+++ exited with 0 +++'].join('\n');
     const bad = [...head, 'exit_group(3) = ?', '+++ exited with 3 +++'].join('\n');

@@ -524,3 +524,38 @@ describe('bounded memory: what a rule keeps of many ended connections', () => {
     expect((kept[1]!.numberBytes - kept[0]!.numberBytes) / (kept[1]!.connections - kept[0]!.connections)).toBeLessThan(48);
   });
 });
+
+describe('bounded memory: the differ lets go of a flow when the analysis lets go of its connection', () => {
+  it('12,000 short connections: flows held stay within the lingering ones, and every connection still gets its lane', async () => {
+    const { PacketNormalizer } = await import('../src/diff/normalize-packet.js');
+    const { SideBuilder, Interner, laneItems } = await import('../src/diff/side.js');
+    // The differ steps only what was seen at the IP layer.
+    const events = shortConnections(12_000).map((ev) => ({ ...ev, network: 'IP' as const }));
+    // Its own analysis, as `parse`-less library users run it.
+    const alone = new PacketNormalizer();
+    let mostAlone = 0;
+    const flowsAlone = new Set<number>();
+    for (const ev of events) {
+      for (const step of alone.normalize(ev)) flowsAlone.add(step.flow);
+      mostAlone = Math.max(mostAlone, alone.tcpFlowsHeld());
+    }
+    expect(flowsAlone.size).toBe(12_000);
+    // At most the 1,024 closed connections that may linger, plus the one open.
+    expect(mostAlone).toBeLessThanOrEqual(1_025);
+    expect(alone.tcpFlowsHeld()).toBeLessThanOrEqual(1_025);
+
+    // As a diff reads a side: the incident builder's analysis, its retirements passed on.
+    const strings = new Interner();
+    const incident = new IncidentBuilder([FILE]);
+    const side = new SideBuilder(strings, [FILE]);
+    incident.onConnectionRetired((conn) => side.connectionRetired(conn));
+    for (const ev of events) side.add(ev, incident.add(ev));
+    const s = side.finish();
+    const flows = s.lanes.filter((l) => l.packets);
+    expect(flows).toHaveLength(12_000);
+    const seq = (l: number) => [...laneItems(s, l)].map((i) => strings.text(s.key[i]!)).join(' | ');
+    const first = seq(s.lanes.indexOf(flows[0]!));
+    expect(first).toBe('tcp:80 c>s SYN | tcp:80 s>c SYN-ACK | tcp:80 c>s data | tcp:80 s>c data | tcp:80 c>s FIN | tcp:80 s>c FIN');
+    expect(seq(s.lanes.indexOf(flows[11_999]!))).toBe(first);
+  });
+});

@@ -88,6 +88,7 @@ export async function diffTraces(goodPaths: string[], badPaths: string[], opts: 
         s.add(ev, a);
         return a;
       },
+      onConnectionRetired: (listener) => b.onConnectionRetired(listener),
     };
   };
   const sideOpts = opts.memoryRows !== undefined ? { memoryRows: opts.memoryRows } : {};

@@ -10,7 +10,7 @@ import { align, type Op } from './align.js';
 import { FoldStream, foldPatterns, type Element } from './fold.js';
 import { isSignificant, outcomesEquivalent, similarKeys, type ItemView } from './rank.js';
 import { END_OF_ATTACHED, IDLE_WAIT, ON_SOCKET, laneItems, type Interner, type SideTrace } from './side.js';
-import { Column } from '../model/columns.js';
+import { GrowingColumn } from '../model/columns.js';
 import { matchStructure } from './structure.js';
 
 export type DivergenceKind = 'result' | 'missing' | 'extra' | 'timing';
@@ -86,18 +86,17 @@ export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner, op
 class Context {
   private candidates: Candidate[] = [];
   /** Good items missing in bad, and the bad item before their gap (columns: there may be millions). */
-  private readonly missingGood = new Column(Int32Array, { first: 1024 });
-  private readonly missingPrevBad = new Column(Int32Array, { first: 1024 });
+  private readonly missingGood = new GrowingColumn(Int32Array);
+  private readonly missingPrevBad = new GrowingColumn(Int32Array);
   /**
-   * Per item, the latest item of the other side aligned with it (-1: none);
-   * after all lanes, a running maximum: the latest aligned at or before it.
+   * Per good item, the bad item aligned with it (-1: none). Where a gap sits
+   * in the other side is read from it at the end (badBefore, goodBefore):
+   * one column for both questions, not one per side.
    */
-  private readonly laterG: Int32Array;
-  private readonly laterB: Int32Array;
+  private readonly alignedBad: Int32Array;
 
   constructor(readonly good: SideTrace, readonly bad: SideTrace, readonly strings: Interner, private readonly window: number) {
-    this.laterG = new Int32Array(good.n).fill(-1);
-    this.laterB = new Int32Array(bad.n).fill(-1);
+    this.alignedBad = new Int32Array(good.n).fill(-1);
   }
 
   view(side: 'good' | 'bad', i: number): ItemView {
@@ -107,7 +106,7 @@ class Context {
     const v: ItemView = {
       family: m.family,
       cls: m.cls,
-      outcome: this.strings.text(s.outcome[i]!),
+      outcome: this.strings.outcomes.text(s.outcome[i]!),
       onSocket: (s.flags[i]! & ON_SOCKET) !== 0,
       endOfAttached: (s.flags[i]! & END_OF_ATTACHED) !== 0,
     };
@@ -121,8 +120,7 @@ class Context {
   };
 
   private match(g: number, b: number): void {
-    if (this.laterG[g]! < b) this.laterG[g] = b;
-    if (this.laterB[b]! < g) this.laterB[b] = g;
+    if (this.alignedBad[g]! < b) this.alignedBad[g] = b;
   }
 
   private addCandidate(c: Candidate): void {
@@ -344,26 +342,42 @@ class Context {
   }
 
   finish(): Candidate[] {
-    runningMax(this.laterG);
-    runningMax(this.laterB);
     const goods = this.missingGood.take();
     const prevBads = this.missingPrevBad.take();
+    const before = this.badBefore(goods);
     for (let k = 0; k < goods.length; k++) {
       const good = goods[k]!;
-      const before = Math.max(prevBads[k]!, this.badBefore(good));
-      this.addCandidate({ kind: 'missing', pos: before + 0.5, bad: before >= 0 ? before : null, good });
+      const b = Math.max(prevBads[k]!, before[k]!);
+      this.addCandidate({ kind: 'missing', pos: b + 0.5, bad: b >= 0 ? b : null, good });
     }
     return firstCandidates(this.candidates);
   }
 
-  /** The last bad item aligned with a good item at or before `g`: where a gap at `g` sits in bad. */
-  private badBefore(g: number): number {
-    return g >= 0 && g < this.laterG.length ? this.laterG[g]! : -1;
+  /**
+   * For each good item of `goods`, the last bad item aligned with a good item
+   * at or before it: where a gap at that item sits in bad. One sweep of the
+   * aligned column in good's order, the items visited sorted.
+   */
+  private badBefore(goods: Int32Array): Int32Array {
+    const order = Uint32Array.from(goods.keys()).sort((x, y) => goods[x]! - goods[y]!);
+    const out = new Int32Array(goods.length);
+    let g = 0;
+    let latest = -1;
+    for (const k of order) {
+      for (; g <= goods[k]!; g++) if (this.alignedBad[g]! > latest) latest = this.alignedBad[g]!;
+      out[k] = latest;
+    }
+    return out;
   }
 
-  /** The last good item aligned with a bad item at or before `b`. */
+  /** The last good item aligned with a bad item at or before `b` (a sweep: asked once, for the divergence). */
   private goodBefore(b: number): number {
-    return b >= 0 && b < this.laterB.length ? this.laterB[b]! : -1;
+    let latest = -1;
+    for (let g = 0; g < this.alignedBad.length; g++) {
+      const a = this.alignedBad[g]!;
+      if (a >= 0 && a <= b) latest = g;
+    }
+    return latest;
   }
 
   missingAfter(d: Divergence): MissingEntry[] {
@@ -391,15 +405,6 @@ class Context {
       entries.set(key, { good: i, count: 1 });
     }
     return [...entries.values()];
-  }
-}
-
-/** Each entry becomes the largest value at or before it. */
-function runningMax(a: Int32Array): void {
-  let max = -1;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]! > max) max = a[i]!;
-    else a[i] = max;
   }
 }
 

@@ -93,7 +93,7 @@ export class PacketNormalizer {
     if (ev.frag && ev.frag.offset > 0) return [];
     switch (ev.proto) {
       case 'tcp':
-        return this.tcpSteps(ev, tcp === undefined ? (this.tcp ??= new TcpAnalyzer({ keepConnections: false })).add(ev) : tcp ?? undefined);
+        return this.tcpSteps(ev, tcp === undefined ? (this.tcp ??= new TcpAnalyzer({ keepConnections: false, onRetire: (c) => this.connectionRetired(c.id) })).add(ev) : tcp ?? undefined);
       case 'udp':
         return this.udpSteps(ev);
       case 'icmp':
@@ -102,6 +102,20 @@ export class PacketNormalizer {
       default:
         return this.hostPairStep(ev, ev.proto, ev.proto, 'packet');
     }
+  }
+
+  /**
+   * The TCP analysis let go of a connection (closed and lingered, or replaced
+   * on its ports): no later packet can belong to it, so its flow is dropped.
+   * A capture of a million connections then holds the open ones only.
+   */
+  connectionRetired(conn: number): void {
+    this.tcpFlows.delete(conn);
+  }
+
+  /** Flows of TCP connections held (open, or closed and lingering): for tests and measurement. */
+  tcpFlowsHeld(): number {
+    return this.tcpFlows.size;
   }
 
   private newFlow(proto: string, client: string, server: string, signature: string): Flow {

@@ -100,6 +100,9 @@ export async function readSidesInWorkers(good: SideJob, bad: SideJob, strings: I
     for (const fd of fds) closeSync(fd);
     throw e;
   }
+  // Their work is posted: end them now rather than when their loops drain, so their heaps are gone before the
+  // differ starts (on a 1 GB pair, 100 MB less at the peak).
+  await Promise.all(workers.map((w) => w.terminate()));
   // A side that never spilled leaves its file unused; an adopted one is closed with its store.
   if (g.message.rows.fd === undefined) closeSync(fds[0]!);
   if (b.message.rows.fd === undefined) closeSync(fds[1]!);

@@ -15,12 +15,15 @@ import { SideBuilder, type Interner, type SideBuilderOptions, type SideTrace } f
  */
 export interface EventSink {
   add(ev: TraceEvent): PacketAnalysis | null | undefined;
+  /** Subscribes to the ids of connections its analysis lets go of, so the differ lets go of their flows too. */
+  onConnectionRetired?(listener: (conn: number) => void): void;
 }
 
 export async function readSide(paths: string[], strings: Interner, opts: OpenOptions = {}, also?: (files: string[]) => EventSink, side: SideBuilderOptions = {}): Promise<SideTrace> {
   const opened = await openTraces(paths, opts);
   const builder = new SideBuilder(strings, opened.files, side);
   const sink = also?.(opened.files);
+  sink?.onConnectionRetired?.((conn) => builder.connectionRetired(conn));
   for await (const batch of opened.events) {
     for (const ev of batch) {
       if (sink) builder.add(ev, sink.add(ev));

@@ -12,12 +12,13 @@ export interface SideMessage {
   rows: RowStoreState;
   strings: string[];
   keyMeta: Array<KeyMeta | undefined>;
+  outcomes: string[];
 }
 
 /** The message and the buffers to move with it. The side cannot be used after. */
 export function sideToMessage(side: SideTrace, strings: Interner): { message: SideMessage; transfer: ArrayBuffer[] } {
   const { rows, ...rest } = side;
-  const message: SideMessage = { side: rest, rows: rows.handOver(), strings: strings.strings, keyMeta: strings.keyMeta };
+  const message: SideMessage = { side: rest, rows: rows.handOver(), strings: strings.strings, keyMeta: strings.keyMeta, outcomes: strings.outcomes.strings };
   const transfer = [side.key, side.outcome, side.dur, side.flags, side.laneOrder].map((a) => a.buffer as ArrayBuffer);
   return { message, transfer };
 }
@@ -31,10 +32,11 @@ export function sideFromMessage(m: SideMessage, strings: Interner): SideTrace {
     const meta = m.keyMeta[k];
     if (meta) strings.keyMeta[id] ??= meta;
   });
+  const outcomeIds = Uint16Array.from(m.outcomes, (s) => strings.outcomes.id(s));
   const side: SideTrace = { ...m.side, rows: RowStore.adopt(m.rows) };
   for (let i = 0; i < side.n; i++) {
     side.key[i] = ids[side.key[i]!]!;
-    side.outcome[i] = ids[side.outcome[i]!]!;
+    side.outcome[i] = outcomeIds[side.outcome[i]!]!;
   }
   for (const lane of side.lanes) lane.signature = ids[lane.signature]!;
   return side;

@@ -12,14 +12,45 @@ import type { PacketAnalysis } from '../analysis/tcp/index.js';
 import { TRANSFER_FAMILIES } from '../knowledge/syscall-families.js';
 import { Normalizer, type EventClass } from './normalize.js';
 import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
-import { Column } from '../model/columns.js';
+import { GrowingColumn } from '../model/columns.js';
 import { RowStore } from './row-store.js';
 
-/** Strings (keys, outcomes, signatures) interned to small integers, shared by both sides of a diff. */
-export class Interner {
+/**
+ * Outcome classes ('ok', 'E:ENOENT', 'exit:1', 'killed:SIGSEGV'): a few
+ * hundred in any real trace (errnos, exit codes and signals are small
+ * sets), so a side keeps each item's outcome in two bytes. A hostile log
+ * that invents more than MAX_OUTCOMES errno names has the rest share one
+ * class, OUTCOME_OVERFLOW; they still differ from every real outcome.
+ */
+export class OutcomeTable {
   private readonly ids = new Map<string, number>();
   readonly strings: string[] = [];
-  /** For interned alignment keys: the family and class normalization found (pattern and outcome ids have none). */
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      if (this.strings.length === MAX_OUTCOMES - 1) return this.id(OUTCOME_OVERFLOW);
+      id = this.strings.length;
+      this.ids.set(s, id);
+      this.strings.push(s);
+    }
+    return id;
+  }
+  text(id: number): string {
+    return this.strings[id]!;
+  }
+}
+
+/** Outcome ids fit a Uint16Array column. */
+export const MAX_OUTCOMES = 1 << 16;
+/** The outcome class of every outcome past MAX_OUTCOMES - 1 distinct ones. */
+export const OUTCOME_OVERFLOW = 'E:(one of too many distinct errors)';
+
+/** Strings (keys, signatures, fold patterns) interned to small integers, shared by both sides of a diff; outcomes in a table of their own. */
+export class Interner {
+  readonly outcomes = new OutcomeTable();
+  private readonly ids = new Map<string, number>();
+  readonly strings: string[] = [];
+  /** For interned alignment keys: the family and class normalization found (pattern ids have none). */
   readonly keyMeta: KeyMeta[] = [];
   id(s: string): number {
     let id = this.ids.get(s);
@@ -67,9 +98,9 @@ export interface Lane {
 
 /**
  * One side, compactly: what alignment reads for every item stays in memory
- * (about 25 bytes an item: key, outcome, duration, flags, its place in its
- * lane); where and when each item is sits in `rows`, spilled to disk past a
- * budget, read back only for the items a report shows.
+ * (15 bytes an item: key 4, outcome 2, duration 4, flags 1, its place in
+ * its lane 4); where and when each item is sits in `rows`, spilled to disk
+ * past a budget, read back only for the items a report shows.
  */
 export interface SideTrace {
   files: string[];
@@ -81,9 +112,14 @@ export interface SideTrace {
   /** Items: the events that take part in alignment (calls, signals, exits). */
   n: number;
   key: Int32Array;
-  outcome: Int32Array;
-  /** Seconds the call took: -T, else the time to the unit's next event; NaN when unknown. */
-  dur: Float64Array;
+  /** Ids in the interner's outcome table. */
+  outcome: Uint16Array;
+  /**
+   * Seconds the call took: -T, else the time to the unit's next event; NaN
+   * when unknown. Single precision (seven digits: a microsecond up to 16 s)
+   * is all comparing durations and quoting them in milliseconds needs.
+   */
+  dur: Float32Array;
   /** Bit flags: IDLE_WAIT, ON_SOCKET, END_OF_ATTACHED. */
   flags: Uint8Array;
   /** Each item's file, line, lane, unit and time. */
@@ -142,20 +178,20 @@ export class SideBuilder {
   private readonly packetNormalizer = new PacketNormalizer();
   private readonly packetFiles: boolean[] = [];
   private readonly fileIndex = new Map<string, number>();
-  private readonly key = new Column(Int32Array, { first: 1024 });
-  private readonly outcome = new Column(Int32Array, { first: 1024 });
-  private readonly dur = new Column(Float64Array, { first: 1024 });
-  private readonly flags = new Column(Uint8Array, { first: 1024 });
+  private readonly key = new GrowingColumn(Int32Array);
+  private readonly outcome = new GrowingColumn(Uint16Array);
+  private readonly dur = new GrowingColumn(Float32Array);
+  private readonly flags = new GrowingColumn(Uint8Array);
   private readonly rows: RowStore;
   private readonly units: Unit[] = [];
   private readonly cursors: UnitCursor[] = [];
   private readonly lanes: Lane[] = [];
   /** Each item's lane, until finish() groups the items by lane. */
-  private readonly laneOf = new Column(Int32Array, { first: 1024 });
+  private readonly laneOf = new GrowingColumn(Int32Array);
   private readonly unitByPid = new Map<number, number>();
   private readonly laneByOrigin = new Map<string, number>();
   /** The lane of each flow the packet normalizer numbered (0: none yet); no name string per flow. */
-  private readonly laneOfFlow = new Column(Int32Array, { first: 1024 });
+  private readonly laneOfFlow = new GrowingColumn(Int32Array);
   private readonly laneFirstKeys = new Map<number, number[]>();
   private readonly children = new Map<number, { parent: number; thread: boolean }>();
   private readonly attachedPids = new Set<number>();
@@ -169,6 +205,11 @@ export class SideBuilder {
     this.files = [...files];
     this.files.forEach((f, i) => this.fileIndex.set(f, i));
     this.rows = new RowStore(opts.memoryRows, opts.spillFd);
+  }
+
+  /** The caller's TCP analysis let go of this connection (see PacketNormalizer.connectionRetired). */
+  connectionRetired(conn: number): void {
+    this.packetNormalizer.connectionRetired(conn);
   }
 
   /** `tcp`: the packet's TCP analysis when the caller made one (see PacketNormalizer.normalize). */
@@ -214,7 +255,7 @@ export class SideBuilder {
       if (fk.length === 0 || (fk.length === 1 && (n.family === 'connect' || n.family === 'bind' || n.family === 'listen'))) fk.push(keyId);
     }
     if (n.lane && !isIdleOutcome(n.family, n.outcome)) this.lanes[laneIdx]!.idle = false;
-    const i = this.push(ev, keyId, this.strings.id(n.outcome), u, laneIdx, ev.kind === 'syscall' && ev.duration !== undefined ? ev.duration : NaN, n.onSocket ? ON_SOCKET : 0);
+    const i = this.push(ev, keyId, this.strings.outcomes.id(n.outcome), u, laneIdx, ev.kind === 'syscall' && ev.duration !== undefined ? ev.duration : NaN, n.onSocket ? ON_SOCKET : 0);
     this.markIdleWait(i, u, laneIdx === unit.lanes[0], n.family, n.cls, n.outcome);
   }
 
@@ -251,7 +292,7 @@ export class SideBuilder {
     }
     const keyId = this.strings.id(step.key);
     this.strings.keyMeta[keyId] ??= { family: 'packet', cls: 'packet' };
-    this.push(ev, keyId, this.strings.id('ok'), u, l, step.gap, 0);
+    this.push(ev, keyId, this.strings.outcomes.id('ok'), u, l, step.gap, 0);
   }
 
   private newLane(lane: Omit<Lane, 'first' | 'count'>): number {

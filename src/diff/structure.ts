@@ -82,11 +82,13 @@ export function matchStructure(good: SideTrace, bad: SideTrace, strings: Interne
     const conns = pairInOrder(gl.slice(1), bl.slice(1), (side, l) => `${laneOf(side, l).idle ? 'idle' : 'busy'} ${strings.text(laneOf(side, l).signature)}`);
     // Then what is left by what it is alone: a connect that never completed carried nothing, like a probe, but it is the connection good made.
     const rest = pairInOrder(conns.goodOnly, conns.badOnly, (side, l) => strings.text(laneOf(side, l).signature));
-    for (const p of [...conns.pairs, ...rest.pairs]) lanes.push(p);
-    goodOnlyLanes.push(...rest.goodOnly);
-    badOnlyLanes.push(...rest.badOnly);
+    // Loops, not push(...list): a capture's network unit has a million lanes, past what a call's arguments hold.
+    for (const p of conns.pairs) lanes.push(p);
+    for (const p of rest.pairs) lanes.push(p);
+    for (const l of rest.goodOnly) goodOnlyLanes.push(l);
+    for (const l of rest.badOnly) badOnlyLanes.push(l);
   }
-  for (const u of units.goodOnly) goodOnlyLanes.push(...good.units[u]!.lanes);
-  for (const u of units.badOnly) badOnlyLanes.push(...bad.units[u]!.lanes);
+  for (const u of units.goodOnly) for (const l of good.units[u]!.lanes) goodOnlyLanes.push(l);
+  for (const u of units.badOnly) for (const l of bad.units[u]!.lanes) badOnlyLanes.push(l);
   return { units: units.pairs, goodOnlyUnits: units.goodOnly, badOnlyUnits: units.badOnly, lanes, goodOnlyLanes, badOnlyLanes };
 }

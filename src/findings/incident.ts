@@ -102,7 +102,15 @@ export class IncidentBuilder {
   private lastPacketTime: number | undefined;
   private shift: number | undefined;
 
+  /** Told of each connection's id as the TCP analysis lets go of it (the differ's flows let go too). */
+  private readonly retireListeners: Array<(conn: number) => void> = [];
+
   constructor(private readonly files: string[]) {}
+
+  /** `listener` hears the id of every connection the analysis stops tracking: no later packet belongs to it. */
+  onConnectionRetired(listener: (conn: number) => void): void {
+    this.retireListeners.push(listener);
+  }
 
   /** One event in timeline order; for a packet, its TCP analysis (null when the analysis does not follow it). */
   add(ev: TraceEvent): PacketAnalysis | null | undefined {
@@ -190,6 +198,7 @@ export class IncidentBuilder {
   private retire(c: Connection): void {
     this.network.add(c, this.conn.get(c.id));
     this.conn.delete(c.id);
+    for (const l of this.retireListeners) l(c.id);
   }
 
   /** The incident, once every event is in (later calls give the same one). */

@@ -1,7 +1,7 @@
 /**
- * Columns of numbers held in typed-array chunks: the differ's per-event rows
- * (millions of them) and the numbers the network findings keep per ended
- * connection.
+ * Columns of numbers: the differ's per-event rows (millions of them, in
+ * columns that grow in place: GrowingColumn) and the numbers the network
+ * findings keep per ended connection (in chunks: Column).
  *
  * Chunks, because growing a column never copies what is in it: a doubling
  * array briefly holds twice a 13-million-row column. Only the small first
@@ -9,8 +9,10 @@
  * are added. Typed arrays, because a number then costs its bytes, with no
  * object per entry.
  */
+import { readFileSync } from 'node:fs';
 
-type Typed = Int32Array | Uint32Array | Float64Array | Uint8Array;
+type Typed = Int32Array | Uint32Array | Uint16Array | Float64Array | Float32Array | Uint8Array;
+type TypedOf<T extends Typed> = { new (n: number): T; new (buf: ArrayBuffer, offset?: number, length?: number): T; readonly BYTES_PER_ELEMENT: number };
 
 export interface ColumnSize {
   /** Entries in the first chunk, which grows ×4 up to `chunk` before a second chunk is added (default 16). */
@@ -98,5 +100,114 @@ export class Column<T extends Typed> {
     this.last = this.chunks[this.chunks.length - 1]!;
     this.length = n;
     this.used = n - (this.chunks.length - 1) * this.chunk;
+  }
+}
+
+/**
+ * The address space a growing column may take: one ArrayBuffer's most. A
+ * reservation costs no memory until written (pages are committed as they
+ * are touched), so a side's columns reserve the most and never move.
+ */
+const RESERVE_BYTES = 2 ** 32;
+
+/**
+ * Whether this process may reserve address space freely. Under a limit
+ * (`ulimit -v`), four gigabytes a column would take the room the heap needs
+ * (V8 then dies committing its own pages), so columns take the fallback.
+ */
+const ADDRESS_SPACE_FREE = ((): boolean => {
+  try {
+    const limit = /^Max address space\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return !limit || limit[1] === 'unlimited';
+  } catch {
+    // Not Linux: no such limit is usual there.
+    return true;
+  }
+})();
+
+/**
+ * A column that grows in place: a resizable ArrayBuffer with its address
+ * space reserved up front, so growing it never copies, `take` hands over
+ * the very buffer it filled (to the differ, or moved to another thread),
+ * and nothing is freed along the way. Freeing the chunks of a 13-million
+ * row column after joining them left the C heap of a reading thread full
+ * of holes that RSS still counted.
+ *
+ * Where the address space is limited (`ulimit -v`), it falls back to a
+ * buffer that doubles, copying as it grows (a column's size twice, briefly).
+ */
+export class GrowingColumn<T extends Typed> {
+  private buf: ArrayBuffer;
+  private arr: T;
+  length = 0;
+
+  private readonly reserve: boolean;
+
+  /** `reserve: false` takes the fallback (a doubling buffer) even where address space can be reserved: for tests. */
+  constructor(private readonly Of: TypedOf<T>, opts: { reserve?: boolean } = {}) {
+    this.reserve = (opts.reserve ?? true) && ADDRESS_SPACE_FREE;
+    this.buf = this.allocate(0);
+    this.arr = new Of(this.buf);
+  }
+
+  /** A resizable buffer of `bytes`, its room reserved; a plain one where no room can be. */
+  private allocate(bytes: number): ArrayBuffer {
+    if (this.reserve) {
+      try {
+        return new ArrayBuffer(bytes, { maxByteLength: RESERVE_BYTES });
+      } catch {
+        // The reservation was refused after all: the fallback.
+      }
+    }
+    return new ArrayBuffer(bytes);
+  }
+
+  push(v: number): void {
+    if (this.length >= this.arr.length) this.grow(this.length + 1);
+    this.arr[this.length++] = v;
+  }
+
+  get(i: number): number {
+    return i < this.length ? this.arr[i]! : 0;
+  }
+
+  set(i: number, v: number): void {
+    if (i >= this.arr.length) this.grow(i + 1);
+    if (i >= this.length) this.length = i + 1;
+    this.arr[i] = v;
+  }
+
+  /** The column as one array of exactly its length, no copy; the column is emptied. */
+  take(): T {
+    const bytes = this.length * this.Of.BYTES_PER_ELEMENT;
+    let out: T;
+    if (this.buf.resizable) {
+      this.buf.resize(bytes);
+      out = new this.Of(this.buf, 0, this.length);
+    } else out = new this.Of(this.buf.slice(0, bytes));
+    this.buf = this.allocate(0);
+    this.arr = new this.Of(this.buf);
+    this.length = 0;
+    return out;
+  }
+
+  /** Bytes held, for tests and measurement. */
+  bytes(): number {
+    return this.buf.byteLength;
+  }
+
+  /** Room for `n` entries: in place (a megabyte or double at a time; pages are only committed when written), else moved. */
+  private grow(n: number): void {
+    const per = this.Of.BYTES_PER_ELEMENT;
+    const want = Math.max(n * per, Math.min(this.buf.byteLength * 2, this.buf.byteLength + (1 << 24)), 1 << 12);
+    if (want > RESERVE_BYTES) throw new RangeError(`a column of more than ${RESERVE_BYTES / per} entries`);
+    if (this.buf.resizable && want <= this.buf.maxByteLength) {
+      this.buf.resize(want);
+      return;
+    }
+    const bigger = this.allocate(this.buf.resizable ? want : Math.max(want, this.buf.byteLength * 2));
+    new Uint8Array(bigger).set(new Uint8Array(this.buf, 0, this.length * per));
+    this.buf = bigger;
+    this.arr = new this.Of(bigger);
   }
 }

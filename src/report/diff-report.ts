@@ -136,9 +136,10 @@ export async function buildDiffReport(good: SideTrace, bad: SideTrace, strings: 
   const quote = (s: SideTrace, i: number): Quoted => {
     const map = linesOf(fileOf(s, i));
     const { line, endLine } = placeOf(s, i);
-    const q: Quoted = { text: map.get(line) ?? '', key: strings.text(s.key[i]!), outcome: strings.text(s.outcome[i]!) };
+    const q: Quoted = { text: map.get(line) ?? '', key: strings.text(s.key[i]!), outcome: strings.outcomes.text(s.outcome[i]!) };
     if (endLine > line) q.endText = map.get(endLine) ?? '';
-    if (!Number.isNaN(s.dur[i]!)) q.duration = s.dur[i]!;
+    // Durations are kept in single precision: seven digits are what was measured, the rest is float noise.
+    if (!Number.isNaN(s.dur[i]!)) q.duration = Number(s.dur[i]!.toPrecision(7));
     if (strings.keyMeta[s.key[i]!]?.cls === 'packet') q.packet = true;
     return q;
   };
