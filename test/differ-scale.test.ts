@@ -176,3 +176,33 @@ describe('a diff larger than a window and the rows kept in memory', () => {
     }
   }, 120_000);
 });
+
+describe('a side crossing between threads', () => {
+  it('lanes cross as columns: units, lanes (origins, idle, flows) and items come back as they were, ids renumbered', async () => {
+    const { readSide } = await import('../src/diff/read-side.js');
+    const { sideToMessage, sideFromMessage } = await import('../src/diff/side-transfer.js');
+    // A run's calls (connections made, one of them idle) and a capture's flows, in one side.
+    const strings = new Interner();
+    const side = await readSide([join(REPO, 'samples/slow-backend/bad.strace'), join(REPO, 'samples/incidents/002-ephemeral-ports/bad.pcap')], strings);
+    const text = (s: typeof side, st: Interner) => ({
+      units: s.units,
+      lanes: s.lanes.map((l) => ({ ...l, signature: st.text(l.signature) })),
+      keys: Array.from(s.key, (k) => st.text(k)),
+      outcomes: Array.from(s.outcome, (o) => st.outcomes.text(o)),
+      laneOrder: Array.from(s.laneOrder),
+    });
+    const before = structuredClone(text(side, strings));
+    expect(before.lanes.some((l) => l.origin !== undefined)).toBe(true);
+    expect(before.lanes.some((l) => l.packets === true)).toBe(true);
+    expect(before.lanes.some((l) => l.idle)).toBe(true);
+    const { message, transfer } = sideToMessage(side, strings);
+    const moved = structuredClone(message, { transfer });
+    // A receiving interner that already holds other strings: every id moves.
+    const other = new Interner();
+    for (let k = 0; k < 50; k++) other.id(`other ${k}`);
+    other.outcomes.id('E:EIO');
+    const after = sideFromMessage(moved, other);
+    expect(text(after, other)).toEqual(before);
+    after.rows.close();
+  });
+});

@@ -73,7 +73,7 @@ function similarityBucket(key: string): string {
 
 export function diffSides(good: SideTrace, bad: SideTrace, strings: Interner, opts: DiffOptions = {}): DiffOutcome {
   const ctx = new Context(good, bad, strings, opts.window ?? ALIGN_WINDOW);
-  const structure = matchStructure(good, bad, strings);
+  const structure = matchStructure(good, bad);
   for (const [gl, bl] of structure.lanes) ctx.alignLanes(gl, bl);
   for (const gl of structure.goodOnlyLanes) ctx.loneLane('good', gl);
   for (const bl of structure.badOnlyLanes) ctx.loneLane('bad', bl);

@@ -9,7 +9,7 @@
  * (how the socket was made and to which service) in order, idle
  * connections with idle ones first, then what is left by what it is alone.
  */
-import type { Interner, SideTrace } from './side.js';
+import type { SideTrace } from './side.js';
 
 export interface Structure {
   /** [good unit, bad unit] */
@@ -35,8 +35,8 @@ export function unitSignature(side: SideTrace, u: number): string {
 }
 
 /** Pair items of two lists that share a group, in order; report the rest. */
-function pairInOrder<T>(good: T[], bad: T[], group: (side: 'good' | 'bad', x: T) => string) {
-  const waiting = new Map<string, { items: T[]; next: number }>();
+function pairInOrder<T, K extends string | number>(good: T[], bad: T[], group: (side: 'good' | 'bad', x: T) => K) {
+  const waiting = new Map<K, { items: T[]; next: number }>();
   for (const b of bad) {
     const g = group('bad', b);
     let q = waiting.get(g);
@@ -56,7 +56,7 @@ function pairInOrder<T>(good: T[], bad: T[], group: (side: 'good' | 'bad', x: T)
   return { pairs, goodOnly, badOnly };
 }
 
-export function matchStructure(good: SideTrace, bad: SideTrace, strings: Interner): Structure {
+export function matchStructure(good: SideTrace, bad: SideTrace): Structure {
   const gu = good.units.map((_, i) => i);
   const bu = bad.units.map((_, i) => i);
   const sig = { good: new Map<number, string>(), bad: new Map<number, string>() };
@@ -79,9 +79,10 @@ export function matchStructure(good: SideTrace, bad: SideTrace, strings: Interne
     const bl = bad.units[b]!.lanes;
     lanes.push([gl[0]!, bl[0]!]);
     const laneOf = (side: 'good' | 'bad', l: number) => (side === 'good' ? good : bad).lanes[l]!;
-    const conns = pairInOrder(gl.slice(1), bl.slice(1), (side, l) => `${laneOf(side, l).idle ? 'idle' : 'busy'} ${strings.text(laneOf(side, l).signature)}`);
+    // Groups by the interned signature (a number: no string a lane when a capture has a million flows), idle apart.
+    const conns = pairInOrder(gl.slice(1), bl.slice(1), (side, l) => laneOf(side, l).signature * 2 + (laneOf(side, l).idle ? 1 : 0));
     // Then what is left by what it is alone: a connect that never completed carried nothing, like a probe, but it is the connection good made.
-    const rest = pairInOrder(conns.goodOnly, conns.badOnly, (side, l) => strings.text(laneOf(side, l).signature));
+    const rest = pairInOrder(conns.goodOnly, conns.badOnly, (side, l) => laneOf(side, l).signature);
     // Loops, not push(...list): a capture's network unit has a million lanes, past what a call's arguments hold.
     for (const p of conns.pairs) lanes.push(p);
     for (const p of rest.pairs) lanes.push(p);
