@@ -286,3 +286,21 @@ describe('divergence ranking on small traces', () => {
     expect(new Normalizer().normalize(e)).toMatchObject({ key: 'getpid', outcome: 'ok', cls: 'identity' });
   });
 });
+
+describe('outcome ids', () => {
+  it('fit two bytes: past 65,535 distinct outcomes the rest share the last id, which no real outcome has', async () => {
+    const { OutcomeTable, MAX_OUTCOMES, OUTCOME_OVERFLOW } = await import('../src/diff/side.js');
+    const t = new OutcomeTable();
+    const ok = t.id('ok');
+    const ids = Array.from({ length: 70_000 }, (_, k) => t.id(`E:EFAKE${k}`));
+    expect(Math.max(...ids.slice(0, 1000))).toBeLessThan(MAX_OUTCOMES - 1);
+    expect(ids[MAX_OUTCOMES - 3]).toBe(MAX_OUTCOMES - 2);
+    const overflow = ids[MAX_OUTCOMES - 2]!;
+    expect(overflow).toBe(MAX_OUTCOMES - 1);
+    expect(t.text(overflow)).toBe(OUTCOME_OVERFLOW);
+    expect(ids.slice(MAX_OUTCOMES - 2).every((id) => id === overflow)).toBe(true);
+    // Outcomes seen before the table filled keep their ids.
+    expect([t.id('ok'), t.id('E:EFAKE7')]).toEqual([ok, ids[7]]);
+    expect(t.strings).toHaveLength(MAX_OUTCOMES);
+  });
+});

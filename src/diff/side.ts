@@ -15,25 +15,21 @@ import { PacketNormalizer, type PacketStep } from './normalize-packet.js';
 import { GrowingColumn } from '../model/columns.js';
 import { RowStore } from './row-store.js';
 
-/**
- * Outcome classes ('ok', 'E:ENOENT', 'exit:1', 'killed:SIGSEGV'): a few
- * hundred in any real trace (errnos, exit codes and signals are small
- * sets), so a side keeps each item's outcome in two bytes. A hostile log
- * that invents more than MAX_OUTCOMES errno names has the rest share one
- * class, OUTCOME_OVERFLOW; they still differ from every real outcome.
- */
-export class OutcomeTable {
+/** Strings interned to small integers, in order of first use. */
+export class StringTable {
   private readonly ids = new Map<string, number>();
   readonly strings: string[] = [];
   id(s: string): number {
     let id = this.ids.get(s);
     if (id === undefined) {
-      if (this.strings.length === MAX_OUTCOMES - 1) return this.id(OUTCOME_OVERFLOW);
       id = this.strings.length;
       this.ids.set(s, id);
       this.strings.push(s);
     }
     return id;
+  }
+  has(s: string): boolean {
+    return this.ids.has(s);
   }
   text(id: number): string {
     return this.strings[id]!;
@@ -42,28 +38,28 @@ export class OutcomeTable {
 
 /** Outcome ids fit a Uint16Array column. */
 export const MAX_OUTCOMES = 1 << 16;
-/** The outcome class of every outcome past MAX_OUTCOMES - 1 distinct ones. */
+/** The outcome class of every outcome past the first MAX_OUTCOMES - 1 distinct ones. */
 export const OUTCOME_OVERFLOW = 'E:(one of too many distinct errors)';
 
+/**
+ * Outcome classes ('ok', 'E:ENOENT', 'exit:1', 'killed:SIGSEGV'): a few
+ * hundred in any real trace (errnos, exit codes and signals are small
+ * sets), so a side keeps each item's outcome in two bytes. A hostile log
+ * that invents more than MAX_OUTCOMES - 1 errno names has the rest share
+ * the last id, OUTCOME_OVERFLOW; they still differ from every real outcome.
+ */
+export class OutcomeTable extends StringTable {
+  override id(s: string): number {
+    if (this.strings.length >= MAX_OUTCOMES - 1 && s !== OUTCOME_OVERFLOW && !this.has(s)) return super.id(OUTCOME_OVERFLOW);
+    return super.id(s);
+  }
+}
+
 /** Strings (keys, signatures, fold patterns) interned to small integers, shared by both sides of a diff; outcomes in a table of their own. */
-export class Interner {
+export class Interner extends StringTable {
   readonly outcomes = new OutcomeTable();
-  private readonly ids = new Map<string, number>();
-  readonly strings: string[] = [];
   /** For interned alignment keys: the family and class normalization found (pattern ids have none). */
   readonly keyMeta: KeyMeta[] = [];
-  id(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.ids.set(s, id);
-      this.strings.push(s);
-    }
-    return id;
-  }
-  text(id: number): string {
-    return this.strings[id]!;
-  }
 }
 
 export interface Unit {
