@@ -112,8 +112,9 @@ const RESERVE_BYTES = 2 ** 32;
 
 /**
  * Whether this process may reserve address space freely. Under a limit
- * (`ulimit -v`), four gigabytes a column would take the room the heap needs
- * (V8 then dies committing its own pages), so columns take the fallback.
+ * (`ulimit -v`), four gigabytes a column take the room the heap needs (under
+ * a 6 GB limit, V8 failed to commit its own pages), so columns take the
+ * fallback.
  */
 const ADDRESS_SPACE_FREE = ((): boolean => {
   try {
@@ -196,11 +197,11 @@ export class GrowingColumn<T extends Typed> {
     return this.buf.byteLength;
   }
 
-  /** Room for `n` entries: in place (a megabyte or double at a time; pages are only committed when written), else moved. */
+  /** Room for `n` entries: in place (doubling, at most 16 MB at a time; pages are only committed when written), else moved. */
   private grow(n: number): void {
     const per = this.Of.BYTES_PER_ELEMENT;
     const want = Math.max(n * per, Math.min(this.buf.byteLength * 2, this.buf.byteLength + (1 << 24)), 1 << 12);
-    if (want > RESERVE_BYTES) throw new RangeError(`a column of more than ${RESERVE_BYTES / per} entries`);
+    if (want > RESERVE_BYTES) throw new RangeError(`more than ${(RESERVE_BYTES / per).toLocaleString('en-US')} events on one side: past what one column of the differ holds (4 GB)`);
     if (this.buf.resizable && want <= this.buf.maxByteLength) {
       this.buf.resize(want);
       return;
