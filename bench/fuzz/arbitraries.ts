@@ -194,27 +194,24 @@ function describeText(family: string, c: TextCase, seeds: readonly TextSeed[]): 
   return `${family}: ${seed.name} lines ${(c.start % seed.lines.length) + 1}+${c.count}, ${c.mutations.map((m) => m.kind).join(',') || 'no mutation'}`;
 }
 
-export function straceInput(): fc.Arbitrary<FuzzInput> {
-  const seeds = straceSeeds();
-  const foreign = tcpdumpSeeds();
-  return textCase(STRACE_SPECIALS).map((c) => ({
-    family: 'strace' as const,
-    label: describeText('strace', c, seeds),
+/** Text of one family mutated from its seeds; lines of the other family are the foreign lines mixed in. */
+function textInput(family: 'strace' | 'tcpdump', seeds: readonly TextSeed[], foreign: readonly TextSeed[], specials: Parameters<typeof textCase>[0]): fc.Arbitrary<FuzzInput> {
+  return textCase(specials).map((c) => ({
+    family,
+    label: describeText(family, c, seeds),
     bytes: buildText(c, seeds, foreign),
     chunks: c.chunks,
-    envelope: c.envelope,
+    // Only the strace reader has an envelope-only mode.
+    ...(family === 'strace' ? { envelope: c.envelope } : {}),
   }));
 }
 
+export function straceInput(): fc.Arbitrary<FuzzInput> {
+  return textInput('strace', straceSeeds(), tcpdumpSeeds(), STRACE_SPECIALS);
+}
+
 export function tcpdumpInput(): fc.Arbitrary<FuzzInput> {
-  const seeds = tcpdumpSeeds();
-  const foreign = straceSeeds();
-  return textCase(TCPDUMP_SPECIALS).map((c) => ({
-    family: 'tcpdump' as const,
-    label: describeText('tcpdump', c, seeds),
-    bytes: buildText(c, seeds, foreign),
-    chunks: c.chunks,
-  }));
+  return textInput('tcpdump', tcpdumpSeeds(), straceSeeds(), TCPDUMP_SPECIALS);
 }
 
 // ---- captures ------------------------------------------------------------------

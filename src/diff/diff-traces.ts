@@ -34,7 +34,7 @@ export interface DiffTracesOptions {
   progress?: ReadProgress;
   /** Events to keep, on both sides (docs/filters.md). */
   filter?: EventFilterSpec;
-  /** Rows of each side kept in memory before they are spilled to a temporary file (default about a million). */
+  /** Rows of each side kept in memory before they are spilled to a temporary file (default DEFAULT_MEMORY_RECORDS, 262,144). */
   memoryRows?: number;
   /** Folded elements aligned at a time (ALIGN_WINDOW). */
   window?: number;

@@ -39,7 +39,8 @@ async function run(): Promise<void> {
         }
       : {}),
   };
-  const side = await readSide(job.paths, strings, open, (files) => (incident = new IncidentBuilder(files)), { ...(job.memoryRows !== undefined ? { memoryRows: job.memoryRows } : {}), ...(job.spillFd !== undefined ? { spillFd: job.spillFd } : {}) });
+  // The job carries the side builder's options (memoryRows, spillFd) itself.
+  const side = await readSide(job.paths, strings, open, (files) => (incident = new IncidentBuilder(files)), job);
   const findings = findingsOf(incident!.finish());
   const { message, transfer } = sideToMessage(side, strings);
   post({ type: 'done', side: message, findings }, transfer);
